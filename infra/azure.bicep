@@ -1,0 +1,318 @@
+// Guest Pass: Azure resources for one environment.
+//
+//   user-assigned managed identity  -> the bot's identity (Bot Framework, MicrosoftAppType=UserAssignedMSI)
+//                                      and its Microsoft Graph identity (AZURE_CLIENT_ID, no secret anywhere)
+//   Linux App Service plan + web app -> runs `npm start` (Node 22 LTS), https only, TLS 1.2+, FTP(S) off,
+//                                      health check on /healthz
+//   Azure Bot (global) + Teams channel -> messaging endpoint https://<web app>/api/messages
+//   storage account (StorageV2)       -> the bot's state in Azure Storage Tables
+//
+// Microsoft Graph application permissions (User.Invite.All, GroupMember.ReadWrite.All, User.Read.All,
+// Organization.Read.All) are NOT granted here: Graph app role assignments are Entra objects, which ARM/Bicep cannot
+// create without the Microsoft Graph Bicep extension (and a deployment principal that itself holds
+// AppRoleAssignment.ReadWrite.All). A tenant admin grants them once after the first deployment; the exact commands
+// are in docs/deployment.md ("Grant Microsoft Graph permissions to the managed identity").
+//
+// Kept compatible with Bicep CLI v0.9.1 (the version m365agents.yml asks the toolkit to download):
+// no lambdas, no user-defined types, no safe-dereference operators.
+
+@maxLength(20)
+@minLength(4)
+@description('Used to name every resource. The web app and the Azure Bot names must be globally unique.')
+param resourceBaseName string
+
+@description('App Service plan SKU. B1 is the smallest with Always On; use P0v3 or above for production load.')
+param webAppSku string = 'B1'
+
+@maxLength(42)
+@description('Display name of the Azure Bot resource.')
+param botDisplayName string = 'Guest Pass'
+
+@allowed([
+  'F0'
+  'S1'
+])
+@description('Azure Bot pricing tier. The Teams channel is a standard channel: F0 is enough.')
+param botServiceSku string = 'F0'
+
+param location string = resourceGroup().location
+
+@allowed([
+  'connectionString'
+  'managedIdentity'
+])
+@description('How the bot reaches Azure Storage. connectionString: AZURE_STORAGE_CONNECTION_STRING app setting (the run contract; account key in the app settings). managedIdentity: no key, shared-key access disabled, the identity gets Storage Table Data Contributor and the app gets AZURE_STORAGE_ACCOUNT_URL; only for a bot build that reads AZURE_STORAGE_ACCOUNT_URL.')
+param storageAuth string = 'connectionString'
+
+// --- run contract (PRODUCT.md section 7) -----------------------------------------------------------------------
+@allowed([
+  'approval'
+  'owners'
+  'members'
+])
+param invitePolicy string = 'approval'
+
+@description('Where a guest lands after redemption. Empty: the team\'s deep link.')
+param inviteRedirectUrl string = ''
+
+@allowed([
+  'true'
+  'false'
+])
+param sendInvitationEmail string = 'true'
+
+@description('Comma list of allowed guest domains (*.example.com patterns). Empty: no allow list.')
+param allowedDomains string = ''
+
+@description('Comma list of blocked guest domains (*.example.com patterns). Empty: no block list.')
+param blockedDomains string = ''
+
+@description('Comma list of Entra tenant ids whose Teams activities the bot accepts. Empty: this deployment\'s tenant.')
+param allowedTenants string = ''
+
+@description('How often pending guests are checked for redemption (and stored pending work retried), in seconds.')
+param redemptionCheckSeconds string = '300'
+
+@allowed([
+  'owners'
+  'channel'
+])
+@description('Who sees redeem links on result cards: the inviter and the team owners, or every channel member.')
+param redeemLinkAudience string = 'owners'
+
+@allowed([
+  'fatal'
+  'error'
+  'warn'
+  'info'
+  'debug'
+  'trace'
+  'silent'
+])
+param logLevel string = 'info'
+
+var tenantId = subscription().tenantId
+var storageAccountName = 'st${uniqueString(resourceGroup().id, resourceBaseName)}'
+var useStorageKey = storageAuth == 'connectionString'
+// Storage Table Data Contributor (built-in role)
+var storageTableDataContributorRoleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: '${resourceBaseName}-id'
+  location: location
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: storageAccountName
+  location: location
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: useStorageKey
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+// Lets the identity read and write tables with an Entra token (managedIdentity mode). Harmless in
+// connectionString mode, and it makes switching modes a one-parameter change.
+resource storageTableRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identity.id, storageTableDataContributorRoleId)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributorRoleId)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
+  name: resourceBaseName
+  location: location
+  kind: 'linux'
+  sku: {
+    name: webAppSku
+  }
+  properties: {
+    reserved: true // Linux
+  }
+}
+
+var baseAppSettings = [
+  // Bot Framework: the managed identity is the bot's identity (botbuilder reads these names).
+  {
+    name: 'MicrosoftAppType'
+    value: 'UserAssignedMSI'
+  }
+  {
+    name: 'MicrosoftAppId'
+    value: identity.properties.clientId
+  }
+  {
+    name: 'MicrosoftAppTenantId'
+    value: tenantId
+  }
+  // Microsoft Graph through @azure/identity: ManagedIdentityCredential with this client id, no secret.
+  {
+    name: 'AZURE_CLIENT_ID'
+    value: identity.properties.clientId
+  }
+  {
+    name: 'AZURE_TENANT_ID'
+    value: tenantId
+  }
+  // Policy
+  {
+    name: 'INVITE_POLICY'
+    value: invitePolicy
+  }
+  {
+    name: 'INVITE_REDIRECT_URL'
+    value: inviteRedirectUrl
+  }
+  {
+    name: 'SEND_INVITATION_EMAIL'
+    value: sendInvitationEmail
+  }
+  {
+    name: 'ALLOWED_DOMAINS'
+    value: allowedDomains
+  }
+  {
+    name: 'BLOCKED_DOMAINS'
+    value: blockedDomains
+  }
+  {
+    name: 'ALLOWED_TENANTS'
+    value: empty(allowedTenants) ? tenantId : allowedTenants
+  }
+  {
+    name: 'REDEMPTION_CHECK_SECONDS'
+    value: redemptionCheckSeconds
+  }
+  {
+    name: 'REDEEM_LINK_AUDIENCE'
+    value: redeemLinkAudience
+  }
+  {
+    name: 'LOG_LEVEL'
+    value: logLevel
+  }
+  // Runtime
+  {
+    name: 'NODE_ENV'
+    value: 'production'
+  }
+  {
+    name: 'WEBSITE_NODE_DEFAULT_VERSION'
+    value: '~22' // informational on Linux: linuxFxVersion below is what selects Node
+  }
+  {
+    name: 'SCM_DO_BUILD_DURING_DEPLOYMENT'
+    value: 'false' // the deployed zip already holds dist/ and node_modules
+  }
+  {
+    name: 'WEBSITE_RUN_FROM_PACKAGE'
+    value: '1' // run read-only from the deployed zip
+  }
+]
+
+var storageSettings = useStorageKey ? [
+  {
+    name: 'AZURE_STORAGE_CONNECTION_STRING'
+    value: 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
+  }
+] : [
+  {
+    name: 'AZURE_STORAGE_ACCOUNT_URL'
+    value: storage.properties.primaryEndpoints.table
+  }
+]
+
+resource webApp 'Microsoft.Web/sites@2023-12-01' = {
+  name: resourceBaseName
+  location: location
+  kind: 'app,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    clientAffinityEnabled: false
+    siteConfig: {
+      linuxFxVersion: 'NODE|22-lts'
+      appCommandLine: 'npm start'
+      alwaysOn: true
+      http20Enabled: true
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      healthCheckPath: '/healthz'
+      appSettings: concat(baseAppSettings, storageSettings)
+    }
+  }
+  dependsOn: [
+    storageTableRole
+  ]
+}
+
+// No FTP basic-auth publishing. (SCM basic auth stays available: zip deploy tools may still use it.)
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01' = {
+  parent: webApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+// The Azure Bot: its identity is the managed identity (single-tenant by nature: the bot serves this tenant).
+resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
+  name: resourceBaseName
+  location: 'global'
+  kind: 'azurebot'
+  sku: {
+    name: botServiceSku
+  }
+  properties: {
+    displayName: botDisplayName
+    endpoint: 'https://${webApp.properties.defaultHostName}/api/messages'
+    msaAppId: identity.properties.clientId
+    msaAppType: 'UserAssignedMSI'
+    msaAppMSIResourceId: identity.id
+    msaAppTenantId: tenantId
+  }
+}
+
+resource teamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
+  parent: bot
+  name: 'MsTeamsChannel'
+  location: 'global'
+  properties: {
+    channelName: 'MsTeamsChannel'
+    properties: {
+      isEnabled: true
+      acceptedTerms: true
+      deploymentEnvironment: 'CommercialDeployment'
+    }
+  }
+}
+
+// Outputs: the Agents Toolkit's arm/deploy writes each one to env/.env.<env> under the same name.
+// BOT_ID and AAD_APP_CLIENT_ID fill the Teams manifest (bots[0].botId, webApplicationInfo.id).
+output BOT_ID string = identity.properties.clientId
+output AAD_APP_CLIENT_ID string = identity.properties.clientId
+output BOT_TENANT_ID string = tenantId
+output BOT_MANAGED_IDENTITY_PRINCIPAL_ID string = identity.properties.principalId
+output BOT_DOMAIN string = webApp.properties.defaultHostName
+output BOT_ENDPOINT string = 'https://${webApp.properties.defaultHostName}'
+output BOT_WEB_APP_NAME string = webApp.name
+output BOT_AZURE_APP_SERVICE_RESOURCE_ID string = webApp.id
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.name

@@ -1,0 +1,37 @@
+// The audit log: every request, approval, invitation, add, refusal and failure, with who, what,
+// when and Graph's request-id. Append-only; read per team for the CSV export.
+import { randomUUID } from 'node:crypto';
+import type { DocumentStore } from './store';
+import type { Person } from './invitationRecords';
+
+export type AuditAction = 'invite' | 'resend' | 'request' | 'approve' | 'decline' | 'add' | 'refuse';
+
+export interface AuditEntry {
+  at: string;
+  groupId: string;
+  teamId: string;
+  actor: Person;
+  action: AuditAction;
+  subject: string;
+  outcome: string;
+  reason?: string;
+  userId?: string;
+  invitationId?: string;
+  graphCode?: string;
+  requestId?: string;
+}
+
+const COLLECTION = 'audit';
+
+export class AuditLog {
+  constructor(private readonly store: DocumentStore) {}
+
+  async append(entry: AuditEntry): Promise<void> {
+    // Time-ordered keys within a team, so the export reads in order without sorting the world.
+    await this.store.put(COLLECTION, `${entry.groupId}|${entry.at}|${randomUUID()}`, entry, { ifNoneMatch: '*' });
+  }
+
+  async forGroup(groupId: string): Promise<AuditEntry[]> {
+    return (await this.store.list<AuditEntry>(COLLECTION, `${groupId}|`)).map((d) => d.value);
+  }
+}

@@ -1,0 +1,70 @@
+// The directory port: what Guest Pass needs from Entra / Microsoft Graph, in the product's words.
+// The Graph adapter (src/graph) implements it; tests may use a fake.
+import type { GraphTrace } from './errors';
+
+export type ExternalUserState = 'PendingAcceptance' | 'Accepted';
+
+export interface DirectoryUser {
+  id: string;
+  displayName: string;
+  mail?: string;
+  userPrincipalName: string;
+  userType: 'Member' | 'Guest';
+  externalUserState?: ExternalUserState;
+  externalUserStateChangeDateTime?: string;
+}
+
+export interface InvitationRequest {
+  email: string;
+  displayName: string;
+  redirectUrl: string;
+  sendEmail: boolean;
+  message?: string;
+  messageLanguage?: string;
+  sponsorId: string;
+}
+
+export interface CreatedInvitation {
+  invitationId: string;
+  userId: string;
+  redeemUrl: string;
+}
+
+export type MemberAddResult = 'added' | 'alreadyMember';
+
+export interface GuestDirectory {
+  findUserByEmail(email: string): Promise<DirectoryUser | undefined>;
+  getUser(userId: string): Promise<DirectoryUser | undefined>;
+  verifiedDomains(): Promise<string[]>;
+  invite(request: InvitationRequest): Promise<CreatedInvitation>;
+  addGroupMember(groupId: string, userId: string): Promise<MemberAddResult>;
+  groupOwnerIds(groupId: string): Promise<string[]>;
+  isGroupMember(groupId: string, userId: string): Promise<boolean>;
+}
+
+/** How a directory call failed, classified once by the adapter so the domain can decide. */
+export type DirectoryFailureKind =
+  | 'notFound'
+  | 'groupForbidsGuests'
+  | 'tenantBlocksDomain'
+  | 'crossTenantBlocked'
+  | 'guestInvitationsDisabled'
+  | 'suspiciousActivity'
+  | 'throttled'
+  | 'unavailable'
+  | 'missingPermission'
+  | 'rejected'
+  | 'unexpected';
+
+export class DirectoryError extends Error {
+  constructor(
+    readonly kind: DirectoryFailureKind,
+    message: string,
+    readonly trace: GraphTrace = {},
+    /** For missingPermission: the permission the operation needs. */
+    readonly permission?: string,
+  ) {
+    super(message);
+    this.name = 'DirectoryError';
+  }
+}

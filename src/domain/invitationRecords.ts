@@ -1,0 +1,70 @@
+// The record of every guest Guest Pass brought into a team: what /status, /guests, tracking and
+// the audit log read. One record per team and address, updated as the guest's story moves on.
+import type { DocumentStore } from './store';
+import type { OutcomeKind, SubjectState } from './outcome';
+
+export interface Person {
+  id: string;
+  name: string;
+}
+
+export interface InvitationRecord {
+  groupId: string;
+  teamId: string;
+  email: string;
+  displayName: string;
+  userId?: string;
+  invitationId?: string;
+  /** Sensitive; kept so the inviter and owners can see it again on the card. Never logged. */
+  redeemUrl?: string;
+  invitedBy: Person;
+  createdAt: string;
+  updatedAt: string;
+  outcome: OutcomeKind;
+  state?: SubjectState;
+  stateChangedAt?: string;
+  inGroup: boolean;
+  emailSent?: boolean;
+  requestId?: string;
+  /** Where the result card lives, opaque to the domain (the Teams adapter's conversation reference). */
+  card?: { reference: Record<string, unknown>; activityId: string };
+}
+
+const COLLECTION = 'invitations';
+const keyOf = (groupId: string, email: string) => `${groupId}|${email.toLowerCase()}`;
+
+export class InvitationRecords {
+  constructor(private readonly store: DocumentStore) {}
+
+  async get(groupId: string, email: string): Promise<InvitationRecord | undefined> {
+    return (await this.store.get<InvitationRecord>(COLLECTION, keyOf(groupId, email)))?.value;
+  }
+
+  async save(record: InvitationRecord): Promise<void> {
+    await this.store.put(COLLECTION, keyOf(record.groupId, record.email), record);
+  }
+
+  /** Read-modify-write with ETag retry, so concurrent updates (a card, the tracker) do not clobber each other. */
+  async update(groupId: string, email: string, change: (r: InvitationRecord) => InvitationRecord): Promise<InvitationRecord | undefined> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const doc = await this.store.get<InvitationRecord>(COLLECTION, keyOf(groupId, email));
+      if (!doc) return undefined;
+      const next = change(doc.value);
+      try {
+        await this.store.put(COLLECTION, doc.key, next, { ifMatch: doc.etag });
+        return next;
+      } catch (e) {
+        if (attempt === 4 || !(e instanceof Error && e.name === 'ConcurrencyError')) throw e;
+      }
+    }
+    return undefined;
+  }
+
+  async listForGroup(groupId: string): Promise<InvitationRecord[]> {
+    return (await this.store.list<InvitationRecord>(COLLECTION, `${groupId}|`)).map((d) => d.value);
+  }
+
+  async listAll(): Promise<InvitationRecord[]> {
+    return (await this.store.list<InvitationRecord>(COLLECTION)).map((d) => d.value);
+  }
+}

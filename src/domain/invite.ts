@@ -1,0 +1,212 @@
+// One invitation, step by step (PRODUCT.md section 3, steps 4 to 7). Validation and the caller's
+// right to invite are settled before this runs; the domain rules are checked here again because
+// every path that leads to an invitation (command, card, approval, bulk, resend) comes through here.
+import { domainOf, type ValidInvite } from './email';
+import { DirectoryError, type DirectoryUser, type GuestDirectory } from './directory';
+import type { FailureCode, RefusalCode } from './errors';
+import type { InvitationOutcome, SubjectState } from './outcome';
+import { domainRefusal, type DomainRules } from './policy';
+import type { InvitationRecords, Person } from './invitationRecords';
+import type { PendingAdds } from './pendingAdds';
+import type { AuditLog } from './audit';
+import { TtlCache } from './ttlCache';
+
+export interface TeamRef {
+  groupId: string;
+  teamId: string;
+  teamName?: string;
+  /** Where a guest lands after redemption when no redirect is configured. */
+  deepLink: string;
+}
+
+export interface InviteRequest extends ValidInvite {
+  resend?: boolean;
+  locale?: string;
+}
+
+export interface InviteDeps {
+  directory: GuestDirectory;
+  records: InvitationRecords;
+  pendingAdds: PendingAdds;
+  audit: AuditLog;
+  rules: DomainRules & { redirectUrl?: string };
+  /** Waits between member-add attempts while a new guest replicates; kept short in-turn. */
+  memberAddBackoffMs: readonly number[];
+  sleep: (ms: number) => Promise<void>;
+  now: () => Date;
+  verifiedDomainsCache?: TtlCache<string[]>;
+}
+
+const REFUSALS: Partial<Record<DirectoryError['kind'], RefusalCode>> = {
+  groupForbidsGuests: 'groupForbidsGuests',
+  tenantBlocksDomain: 'tenantBlocksDomain',
+  crossTenantBlocked: 'crossTenantBlocked',
+  guestInvitationsDisabled: 'guestInvitationsDisabled',
+};
+const FAILURES: Record<DirectoryError['kind'], FailureCode> = {
+  notFound: 'userNotFound',
+  groupForbidsGuests: 'graphRejected',
+  tenantBlocksDomain: 'graphRejected',
+  crossTenantBlocked: 'graphRejected',
+  guestInvitationsDisabled: 'graphRejected',
+  suspiciousActivity: 'suspiciousActivity',
+  throttled: 'throttled',
+  unavailable: 'graphUnavailable',
+  missingPermission: 'missingPermission',
+  rejected: 'graphRejected',
+  unexpected: 'unexpected',
+};
+
+/** Turns a directory failure into the outcome PRODUCT.md section 5 asks for. */
+export function outcomeOfError(error: unknown, base: InvitationOutcome, domain: string): InvitationOutcome {
+  if (!(error instanceof DirectoryError)) {
+    return { ...base, kind: 'failed', failure: 'unexpected' };
+  }
+  const refusal = REFUSALS[error.kind];
+  if (refusal) {
+    return { ...base, kind: 'refused', refusal, detail: refusal === 'groupForbidsGuests' ? undefined : domain, trace: error.trace };
+  }
+  return { ...base, kind: 'failed', failure: FAILURES[error.kind], detail: error.permission, trace: error.trace };
+}
+
+function stateOf(user: DirectoryUser): SubjectState {
+  if (user.userType === 'Member') return 'Member';
+  return user.externalUserState ?? 'PendingAcceptance';
+}
+
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export const defaultSleep = sleepFor;
+
+async function isTenantDomain(deps: InviteDeps, domain: string): Promise<boolean> {
+  const load = () => deps.directory.verifiedDomains();
+  const domains = deps.verifiedDomainsCache ? await deps.verifiedDomainsCache.getOrLoad('verified', load) : await load();
+  return domains.some((d) => d.toLowerCase() === domain);
+}
+
+/**
+ * Adds the user to the group, retrying "not found" while a new guest replicates.
+ * Returns 'pending' when the retries ran out: the caller stores the add as pending work.
+ */
+async function addWithReplicationRetry(deps: InviteDeps, groupId: string, userId: string, retryNotFound: boolean) {
+  const waits = retryNotFound ? deps.memberAddBackoffMs : [];
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await deps.directory.addGroupMember(groupId, userId);
+    } catch (e) {
+      if (!(e instanceof DirectoryError && e.kind === 'notFound')) throw e;
+      const wait = waits[attempt];
+      if (wait === undefined) {
+        if (retryNotFound) return 'pending' as const;
+        throw e;
+      }
+      await deps.sleep(wait);
+    }
+  }
+}
+
+export async function inviteGuest(deps: InviteDeps, team: TeamRef, caller: Person, request: InviteRequest): Promise<InvitationOutcome> {
+  const domain = domainOf(request.email);
+  const base: InvitationOutcome = { kind: 'failed', email: request.email, displayName: request.displayName };
+  const outcome = await decide(deps, team, caller, request, base, domain);
+  await record(deps, team, caller, request, outcome);
+  return outcome;
+}
+
+async function decide(
+  deps: InviteDeps,
+  team: TeamRef,
+  caller: Person,
+  request: InviteRequest,
+  base: InvitationOutcome,
+  domain: string,
+): Promise<InvitationOutcome> {
+  const refusal = domainRefusal(domain, deps.rules);
+  if (refusal) return { ...base, kind: 'refused', refusal, detail: domain };
+
+  let outcome: InvitationOutcome = base;
+  try {
+    const existing = await deps.directory.findUserByEmail(request.email);
+    if (!existing && (await isTenantDomain(deps, domain))) {
+      return { ...base, kind: 'failed', failure: 'userNotFound', detail: domain };
+    }
+
+    if (existing && (existing.userType === 'Member' || !request.resend)) {
+      outcome = { ...base, displayName: existing.displayName, userId: existing.id, state: stateOf(existing) };
+      const added = await addWithReplicationRetry(deps, team.groupId, existing.id, false);
+      return { ...outcome, kind: added === 'alreadyMember' ? 'alreadyInTeam' : 'added' };
+    }
+    if (existing && existing.externalUserState === 'Accepted') {
+      return { ...base, displayName: existing.displayName, userId: existing.id, state: 'Accepted', kind: 'refused', refusal: 'resendNotNeeded' };
+    }
+
+    const invitation = await deps.directory.invite({
+      email: request.email,
+      displayName: existing?.displayName ?? request.displayName,
+      redirectUrl: deps.rules.redirectUrl ?? team.deepLink,
+      sendEmail: request.sendEmail,
+      message: request.message,
+      messageLanguage: request.locale,
+      sponsorId: caller.id,
+    });
+    outcome = {
+      ...base,
+      displayName: existing?.displayName ?? request.displayName,
+      kind: existing ? 'reinvited' : 'invited',
+      userId: invitation.userId,
+      invitationId: invitation.invitationId,
+      redeemUrl: invitation.redeemUrl,
+      emailSent: request.sendEmail,
+      state: 'PendingAcceptance',
+    };
+    const added = await addWithReplicationRetry(deps, team.groupId, invitation.userId, !existing);
+    if (added === 'pending') {
+      await deps.pendingAdds.enqueue({ groupId: team.groupId, teamId: team.teamId, userId: invitation.userId, email: request.email });
+      return { ...outcome, kind: 'pendingAdd' };
+    }
+    return outcome;
+  } catch (e) {
+    // Keep what was already done (an invitation that exists) on the card, and say what failed.
+    return outcomeOfError(e, outcome.kind === 'failed' ? base : outcome, domain);
+  }
+}
+
+async function record(deps: InviteDeps, team: TeamRef, caller: Person, request: InviteRequest, outcome: InvitationOutcome) {
+  const now = deps.now().toISOString();
+  const touchesDirectory = outcome.userId !== undefined;
+  if (touchesDirectory) {
+    const previous = await deps.records.get(team.groupId, request.email);
+    await deps.records.save({
+      ...previous,
+      groupId: team.groupId,
+      teamId: team.teamId,
+      email: request.email,
+      displayName: outcome.displayName,
+      userId: outcome.userId,
+      invitationId: outcome.invitationId ?? previous?.invitationId,
+      redeemUrl: outcome.redeemUrl ?? previous?.redeemUrl,
+      invitedBy: outcome.invitationId ? caller : (previous?.invitedBy ?? caller),
+      createdAt: previous?.createdAt ?? now,
+      updatedAt: now,
+      outcome: outcome.kind,
+      state: outcome.state,
+      inGroup: outcome.kind === 'invited' || outcome.kind === 'reinvited' || outcome.kind === 'added' || outcome.kind === 'alreadyInTeam',
+      emailSent: outcome.emailSent ?? previous?.emailSent,
+      requestId: outcome.trace?.requestId,
+      card: previous?.card,
+    });
+  }
+  await deps.audit.append({
+    at: now,
+    groupId: team.groupId,
+    teamId: team.teamId,
+    actor: caller,
+    action: request.resend ? 'resend' : 'invite',
+    subject: request.email,
+    outcome: outcome.kind,
+    reason: outcome.refusal ?? outcome.failure,
+    userId: outcome.userId,
+    invitationId: outcome.invitationId,
+    graphCode: outcome.trace?.graphCode,
+    requestId: outcome.trace?.requestId,
+  });
+}

@@ -1,0 +1,29 @@
+// The store port: documents with optimistic concurrency (ETags), so that a request is decided
+// once and background work is claimed by one instance. Adapters: src/store/*.
+
+export interface StoredDocument<T> {
+  key: string;
+  value: T;
+  etag: string;
+}
+
+export type WriteCondition = { ifMatch: string } | { ifNoneMatch: '*' };
+
+/** Thrown when a conditional write loses the race: someone else changed or created the document. */
+export class ConcurrencyError extends Error {
+  constructor(collection: string, key: string) {
+    super(`${collection}/${key} was changed by someone else`);
+    this.name = 'ConcurrencyError';
+  }
+}
+
+export interface DocumentStore {
+  get<T>(collection: string, key: string): Promise<StoredDocument<T> | undefined>;
+  /** Writes and returns the new ETag; throws ConcurrencyError when the condition fails. */
+  put<T>(collection: string, key: string, value: T, condition?: WriteCondition): Promise<string>;
+  /** Documents whose key starts with the prefix, in key order. */
+  list<T>(collection: string, prefix?: string): Promise<StoredDocument<T>[]>;
+  delete(collection: string, key: string, condition?: { ifMatch: string }): Promise<void>;
+  /** True when the store answers (readiness probe). */
+  ping(): Promise<boolean>;
+}

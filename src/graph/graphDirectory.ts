@@ -1,0 +1,136 @@
+// The directory port over Microsoft Graph v1.0, through the Graph SDK.
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { CreatedInvitation, DirectoryUser, GuestDirectory, InvitationRequest, MemberAddResult } from '../domain/directory';
+import { isAlreadyMemberError, toDirectoryError } from './graphErrors';
+
+const USER_FIELDS = 'id,displayName,mail,otherMails,userPrincipalName,userType,externalUserState,externalUserStateChangeDateTime';
+
+/** OData string literal: `'` is written `''` (o'brien@contoso.com is a legal address). */
+export const odataString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** The UPN prefix Entra gives a guest: `alice_fabrikam.com#EXT#`. */
+export const guestUpnPrefix = (email: string) => `${email.replace('@', '_')}#EXT#`;
+
+export function userLookupFilter(email: string): string {
+  const e = odataString(email);
+  return `mail eq ${e} or otherMails/any(m:m eq ${e}) or startswith(userPrincipalName,${odataString(guestUpnPrefix(email))})`;
+}
+
+interface GraphUser {
+  id: string;
+  displayName?: string | null;
+  mail?: string | null;
+  otherMails?: string[];
+  userPrincipalName?: string;
+  userType?: string | null;
+  externalUserState?: string | null;
+  externalUserStateChangeDateTime?: string | null;
+}
+
+function toUser(u: GraphUser): DirectoryUser {
+  return {
+    id: u.id,
+    displayName: u.displayName ?? u.mail ?? u.userPrincipalName ?? u.id,
+    mail: u.mail ?? undefined,
+    userPrincipalName: u.userPrincipalName ?? '',
+    userType: u.userType === 'Guest' ? 'Guest' : 'Member',
+    externalUserState: u.externalUserState === 'Accepted' ? 'Accepted' : u.externalUserState === 'PendingAcceptance' ? 'PendingAcceptance' : undefined,
+    externalUserStateChangeDateTime: u.externalUserStateChangeDateTime ?? undefined,
+  };
+}
+
+export class GraphDirectory implements GuestDirectory {
+  constructor(
+    private readonly client: Client,
+    /** Graph's own root for `@odata.id` references; always the public form, as Graph expects. */
+    private readonly referenceRoot = 'https://graph.microsoft.com/v1.0',
+  ) {}
+
+  private async call<T>(permission: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (e) {
+      throw toDirectoryError(e, permission);
+    }
+  }
+
+  async findUserByEmail(email: string): Promise<DirectoryUser | undefined> {
+    const res = await this.call<{ value: GraphUser[] }>('User.Read.All', () =>
+      // The SDK does not encode the query: `#` (of #EXT#) would start a URL fragment.
+      this.client.api('/users').filter(userLookupFilter(email).replace(/#/g, '%23')).select(USER_FIELDS).top(5).get(),
+    );
+    const lower = email.toLowerCase();
+    const exact = (u: GraphUser) => u.mail?.toLowerCase() === lower || (u.otherMails ?? []).some((m) => m.toLowerCase() === lower);
+    // Prefer an exact address match; a UPN-prefix match is the guest created for this address.
+    const found = res.value.find(exact) ?? res.value[0];
+    return found ? toUser(found) : undefined;
+  }
+
+  async getUser(userId: string): Promise<DirectoryUser | undefined> {
+    try {
+      const u = await this.call<GraphUser>('User.Read.All', () => this.client.api(`/users/${encodeURIComponent(userId)}`).select(USER_FIELDS).get());
+      return toUser(u);
+    } catch (e) {
+      if ((e as { kind?: string }).kind === 'notFound') return undefined;
+      throw e;
+    }
+  }
+
+  async verifiedDomains(): Promise<string[]> {
+    const res = await this.call<{ value: { verifiedDomains?: { name: string }[] }[] }>('Organization.Read.All', () =>
+      this.client.api('/organization').select('verifiedDomains').get(),
+    );
+    return res.value.flatMap((o) => (o.verifiedDomains ?? []).map((d) => d.name.toLowerCase()));
+  }
+
+  async invite(request: InvitationRequest): Promise<CreatedInvitation> {
+    const body = {
+      invitedUserEmailAddress: request.email,
+      invitedUserDisplayName: request.displayName,
+      inviteRedirectUrl: request.redirectUrl,
+      sendInvitationMessage: request.sendEmail,
+      invitedUserType: 'Guest',
+      invitedUserMessageInfo: {
+        ...(request.message ? { customizedMessageBody: request.message } : {}),
+        ...(request.messageLanguage ? { messageLanguage: request.messageLanguage } : {}),
+      },
+      invitedUserSponsors: [{ id: request.sponsorId }],
+    };
+    const res = await this.call<{ id: string; inviteRedeemUrl: string; invitedUser: { id: string } }>('User.Invite.All', () =>
+      this.client.api('/invitations').post(body),
+    );
+    return { invitationId: res.id, userId: res.invitedUser.id, redeemUrl: res.inviteRedeemUrl };
+  }
+
+  async addGroupMember(groupId: string, userId: string): Promise<MemberAddResult> {
+    try {
+      await this.client
+        .api(`/groups/${encodeURIComponent(groupId)}/members/$ref`)
+        .post({ '@odata.id': `${this.referenceRoot}/directoryObjects/${userId}` });
+      return 'added';
+    } catch (e) {
+      if (isAlreadyMemberError(e)) return 'alreadyMember';
+      throw toDirectoryError(e, 'GroupMember.ReadWrite.All');
+    }
+  }
+
+  async groupOwnerIds(groupId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let page = await this.call<{ value: { id: string }[]; '@odata.nextLink'?: string }>('GroupMember.ReadWrite.All', () =>
+      this.client.api(`/groups/${encodeURIComponent(groupId)}/owners`).select('id').top(100).get(),
+    );
+    for (;;) {
+      ids.push(...page.value.map((o) => o.id));
+      const next = page['@odata.nextLink'];
+      if (!next) return ids;
+      page = await this.call('GroupMember.ReadWrite.All', () => this.client.api(next).get());
+    }
+  }
+
+  async isGroupMember(groupId: string, userId: string): Promise<boolean> {
+    const res = await this.call<{ value: string[] }>('GroupMember.ReadWrite.All', () =>
+      this.client.api(`/directoryObjects/${encodeURIComponent(userId)}/checkMemberGroups`).post({ groupIds: [groupId] }),
+    );
+    return res.value.includes(groupId);
+  }
+}

@@ -1,0 +1,73 @@
+// The HTTP surface: POST /api/messages for the channel, GET /healthz and /readyz for the host.
+// Built in a function so tests run it in-process; listen() is called by src/index.ts.
+import restify, { type Server } from 'restify';
+import type { TurnContext } from 'botbuilder';
+import type { Activity } from 'botframework-schema';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { GuestPassAdapter } from '../teams/adapter';
+
+export interface HttpDeps {
+  adapter: GuestPassAdapter;
+  bot: { run(context: TurnContext): Promise<void> };
+  logger: Logger;
+  /** Store and Graph token reachable: what /readyz reports. */
+  readiness: () => Promise<Record<string, boolean>>;
+}
+
+// The least an activity needs for the adapter to process it; anything else is a 400, not a 500.
+const activityShape = z.looseObject({
+  type: z.string().min(1),
+  serviceUrl: z.string().url().optional(),
+  conversation: z.looseObject({ id: z.string().min(1) }),
+  from: z.looseObject({ id: z.string() }),
+  recipient: z.looseObject({ id: z.string() }),
+  channelId: z.string().optional(),
+  id: z.string().optional(),
+  text: z.string().optional(),
+});
+
+export function createHttpServer(deps: HttpDeps): Server {
+  const server = restify.createServer({ name: 'guest-pass' });
+  server.use(restify.plugins.bodyParser({ mapParams: false }));
+
+  server.get('/healthz', async (_req, res) => {
+    res.send(200, { status: 'ok' });
+  });
+
+  server.get('/readyz', async (_req, res) => {
+    const checks = await deps.readiness().catch(() => ({ readiness: false }));
+    const ready = Object.values(checks).every(Boolean);
+    res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
+  });
+
+  server.post('/api/messages', async (req, res) => {
+    const parsed = activityShape.safeParse(req.body);
+    if (!parsed.success) {
+      res.send(400, { error: 'BadRequest', message: 'The request body is not a Bot Framework activity.' });
+      return;
+    }
+    const activity = parsed.data as unknown as Activity;
+    try {
+      const result = await deps.adapter.run(req.header('authorization') ?? '', activity, (context) => deps.bot.run(context));
+      if (result.kind === 'unauthorized') {
+        deps.logger.warn({ reason: result.reason }, 'request refused: authentication failed');
+        res.send(401, { error: 'Unauthorized' });
+      } else if (result.kind === 'rejected') {
+        deps.logger.warn({ reason: result.reason }, 'request refused: activity could not be processed');
+        res.send(400, { error: 'BadRequest', message: 'The activity could not be processed.' });
+      } else if (result.invokeResponse) {
+        res.send(result.invokeResponse.status, result.invokeResponse.body);
+      } else {
+        res.send(200);
+      }
+    } catch (e) {
+      // The turn ran but even the error reply failed (the connector is unreachable): the activity
+      // was received, so the channel must not retry it as if the bot were down.
+      deps.logger.error({ err: e }, 'turn failed after it started');
+      res.send(200);
+    }
+  });
+
+  return server;
+}

@@ -1,0 +1,325 @@
+// The Teams face of Guest Pass: turns activities into use cases and outcomes into cards.
+// One handler per command and per card verb, each registered in one list below.
+import {
+  CardFactory,
+  MessageFactory,
+  TeamsActivityHandler,
+  TurnContext,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type InvokeResponse,
+} from 'botbuilder';
+import type { Logger } from 'pino';
+import type { PolicyConfig } from '../config';
+import { parseCommand, type Command } from '../domain/commands';
+import { domainOf, inviteInputSchema, validateInvite, type InviteInput } from '../domain/email';
+import type { GuestDirectory } from '../domain/directory';
+import { inviteGuest, outcomeOfError, type InviteDeps, type TeamRef } from '../domain/invite';
+import type { InvitationRecord, InvitationRecords, Person } from '../domain/invitationRecords';
+import type { InvitationOutcome } from '../domain/outcome';
+import { inviteRight } from '../domain/policy';
+import type { TeamRoles } from '../domain/roles';
+import { textsFor, type Texts } from '../text/en';
+import { inviteFormCard, resultCard, type AdaptiveCard } from './cards';
+import { callerOf, tenantOf, type TeamResolver } from './teamContext';
+
+export interface BotDeps {
+  policy: PolicyConfig;
+  /** Tenants served; empty means any (anonymous local runs). */
+  allowedTenants: string[];
+  teams: TeamResolver;
+  roles: TeamRoles;
+  invite: InviteDeps;
+  records: InvitationRecords;
+  directory: GuestDirectory;
+  logger: Logger;
+}
+
+/** What a card action answers: the clicker's own copy, the copy everyone sees, or a text. */
+interface CardAnswer {
+  card?: AdaptiveCard;
+  publicCard?: AdaptiveCard;
+  text?: string;
+}
+
+interface Turn {
+  context: TurnContext;
+  texts: Texts;
+  log: Logger;
+}
+
+type TeamTurn = Turn & { team: TeamRef; caller: Person };
+
+const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+
+export class GuestPassBot extends TeamsActivityHandler {
+  private readonly commands: { [K in Command['kind']]: (turn: Turn, command: Extract<Command, { kind: K }>) => Promise<void> } = {
+    invite: (turn, command) => this.inviteByCommand(turn, command),
+    inviteCard: (turn) => this.postInviteCard(turn),
+    status: (turn) => this.reply(turn, turn.texts.notYet),
+    guests: (turn) => this.reply(turn, turn.texts.notYet),
+    requests: (turn) => this.reply(turn, turn.texts.notYet),
+    help: (turn) => this.reply(turn, turn.texts.help),
+    unknown: (turn, command) => this.reply(turn, turn.texts.unknownCommand(command.word)),
+  };
+
+  private readonly verbs: Record<string, (turn: TeamTurn, data: Record<string, unknown>) => Promise<CardAnswer>> = {
+    invite: (turn, data) => this.inviteByCard(turn, data),
+    showRedeemLink: (turn, data) => this.invitationCard(turn, data, { refresh: false }),
+    refreshInvitation: (turn, data) => this.invitationCard(turn, data, { refresh: true }),
+    resendInvitation: (turn, data) => this.resend(turn, data),
+  };
+
+  constructor(private readonly deps: BotDeps) {
+    super();
+    this.onMessage(async (context, next) => {
+      await this.handleMessage(context);
+      await next();
+    });
+  }
+
+  private turnOf(context: TurnContext): Turn {
+    const a = context.activity;
+    return {
+      context,
+      texts: textsFor(a.locale),
+      log: this.deps.logger.child({ activityId: a.id, conversation: a.conversation?.id, type: a.type, name: a.name }),
+    };
+  }
+
+  private tenantAllowed(context: TurnContext): boolean {
+    const allowed = this.deps.allowedTenants;
+    if (allowed.length === 0) return true;
+    const tenant = tenantOf(context);
+    return tenant !== undefined && allowed.includes(tenant);
+  }
+
+  // ---- messages -------------------------------------------------------------------------------
+
+  private async handleMessage(context: TurnContext): Promise<void> {
+    const turn = this.turnOf(context);
+    if (!this.tenantAllowed(context)) {
+      turn.log.warn({ tenant: tenantOf(context) }, 'activity from a tenant this bot does not serve; ignored');
+      return;
+    }
+    const value = context.activity.value as Record<string, unknown> | undefined;
+    if (value && typeof value === 'object' && typeof value.verb === 'string') {
+      await this.legacySubmit(turn, value);
+      return;
+    }
+    const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
+    const command = parseCommand(text);
+    turn.log.info({ command: command.kind }, 'command');
+    if (context.activity.conversation?.conversationType === 'personal' && (command.kind === 'invite' || command.kind === 'inviteCard')) {
+      await this.reply(turn, turn.texts.personalChat);
+      return;
+    }
+    const handler = this.commands[command.kind] as (turn: Turn, command: Command) => Promise<void>;
+    await handler(turn, command);
+  }
+
+  private async reply(turn: Turn, text: string): Promise<void> {
+    await turn.context.sendActivity(MessageFactory.text(text));
+  }
+
+  private async replyCard(turn: Turn, card: AdaptiveCard): Promise<string | undefined> {
+    const sent = await turn.context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+    return sent?.id;
+  }
+
+  /** Team, caller and tenant checks shared by every path that may lead to an invitation. */
+  private async teamTurn(turn: Turn): Promise<TeamTurn | { refusal: string }> {
+    const place = await this.deps.teams.placeOf(turn.context);
+    if (place.kind !== 'team') return { refusal: place.kind === 'personal' ? turn.texts.personalChat : turn.texts.notInTeam };
+    const caller = callerOf(turn.context);
+    if (!caller) return { refusal: turn.texts.refusals.callerUnknown() };
+    return { ...turn, team: place.team, caller };
+  }
+
+  private async postInviteCard(turn: Turn): Promise<void> {
+    const place = await this.deps.teams.placeOf(turn.context);
+    if (place.kind !== 'team') {
+      await this.reply(turn, place.kind === 'personal' ? turn.texts.personalChat : turn.texts.notInTeam);
+      return;
+    }
+    await this.replyCard(turn, inviteFormCard(turn.texts, { sendEmail: this.deps.policy.sendInvitationEmail }));
+  }
+
+  private async inviteByCommand(turn: Turn, command: Extract<Command, { kind: 'invite' }>): Promise<void> {
+    const team = await this.teamTurn(turn);
+    if ('refusal' in team) return this.reply(turn, team.refusal);
+    if (command.lines.length > 1) {
+      return this.reply(turn, 'Bulk invitations are not available yet: send one address per message.');
+    }
+    const line = command.lines[0]!;
+    const typed: InviteInput = { email: line.email, displayName: line.displayName, sendEmail: command.sendEmail };
+    const answer = await this.invite(team, typed, command.resend);
+    if (answer.text) return this.reply(turn, answer.text);
+    const card = answer.publicCard ?? answer.card;
+    if (!card) return;
+    const activityId = await this.replyCard(turn, card);
+    if (activityId && answer.outcome?.userId) await this.rememberCard(team, answer.outcome.email, activityId);
+  }
+
+  // ---- card actions ---------------------------------------------------------------------------
+
+  protected override async onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const turn = this.turnOf(context);
+    if (!this.tenantAllowed(context)) {
+      turn.log.warn({ tenant: tenantOf(context) }, 'card action from a tenant this bot does not serve; refused');
+      return { statusCode: 403, type: 'application/vnd.microsoft.error', value: { code: 'Forbidden', message: 'tenant not served' } as never };
+    }
+    const verb = value?.action?.verb ?? '';
+    const data = (value?.action?.data ?? {}) as Record<string, unknown>;
+    const answer = await this.cardAction(turn, verb, data);
+    if (answer.publicCard && context.activity.replyToId) {
+      await context.updateActivity({ id: context.activity.replyToId, type: 'message', attachments: [CardFactory.adaptiveCard(answer.publicCard)] });
+    }
+    if (answer.card) return { statusCode: 200, type: ADAPTIVE_CARD, value: answer.card as never };
+    return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: (answer.text ?? '') as never };
+  }
+
+  /** Invokes Guest Pass does not use (botbuilder would answer 501): acknowledged, logged, ignored. */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const response = await super.onInvokeActivity(context);
+    if (response.status === 501) {
+      this.deps.logger.info({ name: context.activity.name }, 'invoke not used by Guest Pass; ignored');
+      return { status: 200 };
+    }
+    return response;
+  }
+
+  /** Clients without Universal Actions send Action.Submit: a message with `value` and `replyToId`. */
+  private async legacySubmit(turn: Turn, value: Record<string, unknown>): Promise<void> {
+    const answer = await this.cardAction(turn, String(value.verb), value);
+    const card = answer.publicCard ?? answer.card;
+    const replyToId = turn.context.activity.replyToId;
+    if (card && replyToId) {
+      await turn.context.updateActivity({ id: replyToId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+    } else if (card) {
+      await this.replyCard(turn, card);
+    } else if (answer.text) {
+      await this.reply(turn, answer.text);
+    }
+  }
+
+  private async cardAction(turn: Turn, verb: string, data: Record<string, unknown>): Promise<CardAnswer> {
+    turn.log.info({ verb }, 'card action');
+    const handler = this.verbs[verb];
+    if (!handler) return { text: turn.texts.cardExpired };
+    const team = await this.teamTurn(turn);
+    if ('refusal' in team) return { text: team.refusal };
+    return handler(team, data);
+  }
+
+  private async inviteByCard(turn: TeamTurn, data: Record<string, unknown>): Promise<CardAnswer> {
+    const parsed = inviteInputSchema.safeParse(data);
+    const typed: InviteInput = parsed.success ? parsed.data : {};
+    const answer = await this.invite(turn, typed, false);
+    if (answer.outcome?.userId && turn.context.activity.replyToId) {
+      await this.rememberCard(turn, answer.outcome.email, turn.context.activity.replyToId);
+    }
+    return answer;
+  }
+
+  // ---- the invitation itself ------------------------------------------------------------------
+
+  private async invite(turn: TeamTurn, typed: InviteInput, resend: boolean): Promise<CardAnswer & { outcome?: InvitationOutcome }> {
+    const { texts, team, caller } = turn;
+    const validation = validateInvite(typed, { sendEmail: this.deps.policy.sendInvitationEmail });
+    if (!validation.ok) {
+      // Field errors come back on the form, with what was typed kept.
+      const card = inviteFormCard(texts, { sendEmail: this.deps.policy.sendInvitationEmail }, typed, validation.errors);
+      return { card, publicCard: card };
+    }
+    const request = { ...validation.value, resend, locale: turn.context.activity.locale };
+    let outcome: InvitationOutcome;
+    let right: ReturnType<typeof inviteRight>;
+    try {
+      right = inviteRight(await this.deps.roles.roleOf(team.groupId, caller.id), this.deps.policy.invitePolicy);
+    } catch (e) {
+      // Without knowing the caller's role nothing is done; the card says why (e.g. a missing permission).
+      outcome = outcomeOfError(e, { kind: 'failed', email: request.email, displayName: request.displayName }, domainOf(request.email));
+      return { ...(await this.outcomeCards(turn, outcome, caller.name)), outcome };
+    }
+    if (right.kind === 'invite') {
+      outcome = await inviteGuest(this.deps.invite, team, caller, request);
+    } else {
+      // Members' requests become approvals under the `approval` policy (a later step); until then they are refused.
+      const code = right.kind === 'refuse' ? right.code : 'callerNotOwner';
+      outcome = { kind: 'refused', email: request.email, displayName: request.displayName, refusal: code };
+      await this.deps.invite.audit.append({
+        at: this.deps.invite.now().toISOString(),
+        groupId: team.groupId,
+        teamId: team.teamId,
+        actor: caller,
+        action: 'refuse',
+        subject: request.email,
+        outcome: 'refused',
+        reason: code,
+      });
+    }
+    turn.log.info({ outcome: outcome.kind, reason: outcome.refusal ?? outcome.failure, requestId: outcome.trace?.requestId }, 'invitation');
+    const cards = await this.outcomeCards(turn, outcome, caller.name, request.message);
+    return { ...cards, outcome };
+  }
+
+  /** The clicker's copy carries the redeem link; the channel's copy only if configuration says so. */
+  private async outcomeCards(turn: TeamTurn, outcome: InvitationOutcome, actorName: string, personalMessage?: string) {
+    const ownerIds = outcome.redeemUrl ? await this.deps.roles.ownerIds(turn.team.groupId) : [];
+    const refreshUserIds = outcome.redeemUrl ? [...new Set([turn.caller.id, ...ownerIds])] : [];
+    const view = { actorName, refreshUserIds, personalMessage };
+    return {
+      card: resultCard(turn.texts, outcome, { ...view, revealRedeemUrl: true }),
+      publicCard: resultCard(turn.texts, outcome, { ...view, revealRedeemUrl: this.deps.policy.redeemLinkAudience === 'channel' }),
+    };
+  }
+
+  private async rememberCard(turn: TeamTurn, email: string, activityId: string): Promise<void> {
+    const reference = TurnContext.getConversationReference(turn.context.activity) as Record<string, unknown>;
+    await this.deps.records.update(turn.team.groupId, email, (r) => ({ ...r, card: { reference, activityId } }));
+  }
+
+  private async recordFor(turn: TeamTurn, data: Record<string, unknown>): Promise<InvitationRecord | undefined> {
+    const email = typeof data.email === 'string' ? data.email : '';
+    // The card only names which record; the team comes from the activity, never from card data.
+    return email ? this.deps.records.get(turn.team.groupId, email) : undefined;
+  }
+
+  private async mayRevealLink(turn: TeamTurn, record: InvitationRecord): Promise<boolean> {
+    if (this.deps.policy.redeemLinkAudience === 'channel' || record.invitedBy.id === turn.caller.id) return true;
+    return (await this.deps.roles.ownerIds(turn.team.groupId)).includes(turn.caller.id);
+  }
+
+  private async invitationCard(turn: TeamTurn, data: Record<string, unknown>, options: { refresh: boolean }): Promise<CardAnswer> {
+    let record = await this.recordFor(turn, data);
+    if (!record) return { text: turn.texts.cardExpired };
+    if (options.refresh && record.userId) {
+      const user = await this.deps.directory.getUser(record.userId).catch(() => undefined);
+      if (user) {
+        const state = user.userType === 'Member' ? 'Member' : (user.externalUserState ?? 'PendingAcceptance');
+        record = (await this.deps.records.update(record.groupId, record.email, (r) => ({ ...r, state, stateChangedAt: user.externalUserStateChangeDateTime }))) ?? record;
+      }
+    }
+    const reveal = await this.mayRevealLink(turn, record);
+    const outcome: InvitationOutcome = {
+      kind: record.outcome,
+      email: record.email,
+      displayName: record.displayName,
+      userId: record.userId,
+      invitationId: record.invitationId,
+      redeemUrl: record.state === 'Accepted' ? undefined : record.redeemUrl,
+      emailSent: record.emailSent,
+      state: record.state,
+    };
+    const ownerIds = await this.deps.roles.ownerIds(turn.team.groupId);
+    const refreshUserIds = outcome.redeemUrl ? [...new Set([record.invitedBy.id, ...ownerIds])] : [];
+    return { card: resultCard(turn.texts, outcome, { actorName: record.invitedBy.name, revealRedeemUrl: reveal, refreshUserIds }) };
+  }
+
+  private async resend(turn: TeamTurn, data: Record<string, unknown>): Promise<CardAnswer> {
+    const record = await this.recordFor(turn, data);
+    if (!record) return { text: turn.texts.cardExpired };
+    return this.invite(turn, { email: record.email, displayName: record.displayName, sendEmail: record.emailSent ?? this.deps.policy.sendInvitationEmail }, true);
+  }
+}

@@ -1,0 +1,121 @@
+// Cards are JSON templates (this folder) expanded with typed data by adaptivecards-templating.
+// This file is the only place that knows both the templates and the data they need.
+import { Template } from 'adaptivecards-templating';
+import type { InviteFieldErrors, InviteInput } from '../../domain/email';
+import type { InvitationOutcome } from '../../domain/outcome';
+import type { Texts } from '../../text/en';
+import inviteFormTemplate from './inviteForm.json';
+import resultTemplate from './result.json';
+
+export type AdaptiveCard = Record<string, unknown>;
+
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, withoutNulls(v)]));
+  }
+  return value;
+}
+
+function expand<T extends object>(template: object, data: T): AdaptiveCard {
+  return withoutNulls(new Template(template).expand({ $root: data })) as AdaptiveCard;
+}
+
+export interface InviteFormData {
+  texts: Texts['inviteCard'] & { emailRequired: string };
+  values: { email: string; displayName: string; message: string; sendEmail: 'true' | 'false' };
+  errors: { email: string; displayName: string; message: string };
+}
+
+export function inviteFormCard(texts: Texts, defaults: { sendEmail: boolean }, typed: InviteInput = {}, errors: InviteFieldErrors = {}): AdaptiveCard {
+  const sendEmail = typed.sendEmail === undefined ? defaults.sendEmail : typed.sendEmail === true || typed.sendEmail === 'true';
+  const data: InviteFormData = {
+    texts: { ...texts.inviteCard, emailRequired: texts.fieldErrors.emailRequired },
+    values: { email: typed.email ?? '', displayName: typed.displayName ?? '', message: typed.message ?? '', sendEmail: sendEmail ? 'true' : 'false' },
+    errors: {
+      email: errors.email ? texts.fieldErrors[errors.email] : '',
+      displayName: errors.displayName ? texts.fieldErrors[errors.displayName] : '',
+      message: errors.message ? texts.fieldErrors[errors.message] : '',
+    },
+  };
+  return expand(inviteFormTemplate, data);
+}
+
+export interface ResultCardData {
+  texts: Texts['result'];
+  email: string;
+  title: string;
+  summary: string;
+  style: 'good' | 'attention' | 'warning' | 'accent' | 'emphasis';
+  facts: { title: string; value: string }[];
+  reason: string;
+  reasonColor: 'Default' | 'Attention' | 'Warning';
+  message: string;
+  redeemUrl: string;
+  redeemHidden: boolean;
+  canResend: boolean;
+  canRefresh: boolean;
+  refreshUserIds: string[];
+}
+
+export interface ResultView {
+  /** Whoever invited or asked. */
+  actorName: string;
+  /** Whether this copy of the card may carry the redeem link (the inviter's and owners' copies). */
+  revealRedeemUrl: boolean;
+  /** Users whose clients fetch their own copy of the card (inviter and owners; at most 60). */
+  refreshUserIds: string[];
+  personalMessage?: string;
+  when?: Date;
+}
+
+const STYLES: Record<InvitationOutcome['kind'], ResultCardData['style']> = {
+  invited: 'good',
+  reinvited: 'good',
+  added: 'good',
+  alreadyInTeam: 'emphasis',
+  requested: 'accent',
+  pendingAdd: 'warning',
+  refused: 'attention',
+  failed: 'attention',
+};
+
+export function resultCardData(texts: Texts, outcome: InvitationOutcome, view: ResultView): ResultCardData {
+  const t = texts.result;
+  const facts = [
+    { title: t.email, value: outcome.email },
+    { title: t.name, value: outcome.displayName },
+  ];
+  if (outcome.state) facts.push({ title: t.status, value: texts.states[outcome.state] });
+  if (outcome.emailSent !== undefined && outcome.redeemUrl) facts.push({ title: t.invitationEmail, value: outcome.emailSent ? t.emailSent : t.emailNotSent });
+  facts.push({ title: outcome.kind === 'requested' ? t.requestedBy : t.invitedBy, value: view.actorName });
+  if (outcome.trace?.graphCode && (outcome.kind === 'failed' || outcome.kind === 'refused')) facts.push({ title: t.graphCode, value: outcome.trace.graphCode });
+  if (outcome.trace?.requestId && (outcome.kind === 'failed' || outcome.kind === 'refused')) facts.push({ title: t.requestId, value: outcome.trace.requestId });
+
+  let reason = '';
+  if (outcome.refusal) reason = texts.refusals[outcome.refusal](outcome.detail ?? '');
+  else if (outcome.failure) reason = texts.failures[outcome.failure](outcome.detail ?? '');
+
+  const hasLink = outcome.redeemUrl !== undefined && outcome.redeemUrl !== '';
+  const pendingGuest = outcome.state === 'PendingAcceptance' && outcome.userId !== undefined;
+  return {
+    texts: t,
+    email: outcome.email,
+    title: texts.outcomeTitles[outcome.kind],
+    summary: texts.outcomeSummaries[outcome.kind](outcome.displayName),
+    style: STYLES[outcome.kind],
+    facts,
+    reason,
+    reasonColor: outcome.kind === 'failed' || outcome.kind === 'refused' ? 'Attention' : 'Default',
+    message: view.personalMessage ?? '',
+    redeemUrl: hasLink && view.revealRedeemUrl ? outcome.redeemUrl! : '',
+    redeemHidden: hasLink && !view.revealRedeemUrl,
+    canResend: pendingGuest && outcome.kind !== 'requested',
+    canRefresh: outcome.userId !== undefined,
+    refreshUserIds: view.refreshUserIds.slice(0, 60),
+  };
+}
+
+export function resultCard(texts: Texts, outcome: InvitationOutcome, view: ResultView): AdaptiveCard {
+  return expand(resultTemplate, resultCardData(texts, outcome, view));
+}

@@ -1,0 +1,56 @@
+// Where a turn happens and who sent it, read from the activity and from Teams itself.
+import { TeamsInfo, type TurnContext } from 'botbuilder';
+import type { TeamRef } from '../domain/invite';
+import type { Person } from '../domain/invitationRecords';
+import { TtlCache } from '../domain/ttlCache';
+
+export type Place = { kind: 'team'; team: TeamRef } | { kind: 'personal' } | { kind: 'groupChat' };
+
+interface TeamsChannelData {
+  team?: { id?: string; name?: string; aadGroupId?: string };
+  tenant?: { id?: string };
+}
+
+export function tenantOf(context: TurnContext): string | undefined {
+  const channelData = context.activity.channelData as TeamsChannelData | undefined;
+  return context.activity.conversation?.tenantId ?? channelData?.tenant?.id;
+}
+
+export function callerOf(context: TurnContext): Person | undefined {
+  const from = context.activity.from;
+  // Teams sends the Entra object id as aadObjectId on activities (TeamsInfo calls say objectId).
+  const id = from?.aadObjectId ?? (from as { objectId?: string } | undefined)?.objectId;
+  return id ? { id, name: from?.name || 'someone' } : undefined;
+}
+
+export function teamDeepLink(threadId: string, groupId: string, tenantId?: string): string {
+  const tenant = tenantId ? `&tenantId=${encodeURIComponent(tenantId)}` : '';
+  return `https://teams.microsoft.com/l/team/${encodeURIComponent(threadId)}/conversations?groupId=${encodeURIComponent(groupId)}${tenant}`;
+}
+
+export class TeamResolver {
+  private readonly groups = new TtlCache<{ aadGroupId: string; name?: string }>(60 * 60_000);
+
+  async placeOf(context: TurnContext): Promise<Place> {
+    const channelData = context.activity.channelData as TeamsChannelData | undefined;
+    const teamId = channelData?.team?.id;
+    if (!teamId) {
+      return context.activity.conversation?.conversationType === 'personal' ? { kind: 'personal' } : { kind: 'groupChat' };
+    }
+    // channelData.team.id is a thread id; the Microsoft 365 group id comes from Teams (REFERENCE.md).
+    const details = await this.groups.getOrLoad(teamId, async () => {
+      const d = await TeamsInfo.getTeamDetails(context, teamId);
+      if (!d.aadGroupId) throw new Error('Teams did not return the team group id');
+      return { aadGroupId: d.aadGroupId, name: d.name };
+    });
+    return {
+      kind: 'team',
+      team: {
+        groupId: details.aadGroupId,
+        teamId,
+        teamName: details.name ?? channelData?.team?.name,
+        deepLink: teamDeepLink(teamId, details.aadGroupId, tenantOf(context)),
+      },
+    };
+  }
+}

@@ -1,0 +1,144 @@
+// Every text a person reads, in one place. English is complete; other languages can be added as
+// objects of the same shape (the card's *invitation* language already follows the Teams locale).
+import type { FailureCode, FieldErrorCode, RefusalCode } from '../domain/errors';
+import type { OutcomeKind, SubjectState } from '../domain/outcome';
+
+export const en = {
+  product: 'Guest Pass',
+  help: [
+    '**Guest Pass** brings external people into this team as guests.',
+    '',
+    '- `@Guest Pass /invite alice@fabrikam.com Alice Smith`: invite one guest (name optional, may be quoted).',
+    '- `@Guest Pass invite`: open the invite card.',
+    '- Several lines after `/invite`, one per person (`email`, `email, name` or `Name <email>`): a bulk invite.',
+    '- `/invite --resend alice@fabrikam.com`: a new invitation (and redeem link) for a guest who has not accepted yet.',
+    '- `@Guest Pass /status alice@fabrikam.com`: where that guest stands.',
+    '- `@Guest Pass /guests`: this team\'s guests invited through Guest Pass (owners).',
+    '- `@Guest Pass /requests`: invitation requests waiting for an owner (owners).',
+  ].join('\n'),
+  personalChat:
+    'Invitations happen in a team channel: @mention Guest Pass there with `/invite alice@fabrikam.com`. Type `help` to see everything I can do.',
+  unknownCommand: (word: string) => `I don't know "${word}". Type \`help\` to see what I can do.`,
+  notInTeam: 'Invitations happen in a team channel: add Guest Pass to a team and @mention it in one of its channels.',
+  somethingWentWrong: (ref: string) => `Something went wrong on my side and nothing was changed. Reference: ${ref}.`,
+  notYet: 'That command is not available in this version of Guest Pass yet.',
+  cardExpired: 'This card is out of date. Type `@Guest Pass invite` for a new one.',
+
+  inviteCard: {
+    title: 'Invite a guest to this team',
+    intro: 'The guest gets a Microsoft Entra B2B invitation and joins the team once they accept.',
+    email: 'Email address',
+    emailPlaceholder: 'alice@fabrikam.com',
+    displayName: 'Display name',
+    displayNamePlaceholder: 'Alice Smith (optional)',
+    message: 'Personal message (optional)',
+    messagePlaceholder: 'Shown on this card and, where Microsoft sends it, in the invitation email',
+    sendEmail: 'Send the Microsoft invitation email',
+    submit: 'Invite',
+  },
+
+  fieldErrors: {
+    emailRequired: 'Enter a valid email address: this field is empty.',
+    emailInvalid: 'Enter a valid email address, like alice@fabrikam.com.',
+    emailTooLong: 'Enter a valid email address: this one is too long.',
+    emailForbiddenCharacter: 'Enter a valid email address: the part before @ cannot contain spaces or any of ~ ! # $ % ^ & * ( ) + = [ ] { } \\ / | ; : " < > ? ,',
+    emailDotOrDashAtEdge: 'Enter a valid email address: the part before @ cannot start or end with . or -, nor have two dots in a row.',
+    emailDomainInvalid: 'Enter a valid email address: the part after @ is not a valid domain.',
+    displayNameTooLong: 'The display name can be at most 256 characters.',
+    displayNameControlCharacter: 'The display name cannot contain control characters.',
+    messageTooLong: 'The personal message can be at most 1,000 characters.',
+  } satisfies Record<FieldErrorCode, string>,
+
+  outcomeTitles: {
+    invited: 'Invited',
+    reinvited: 'Re-invited',
+    added: 'Added',
+    alreadyInTeam: 'Already in team',
+    requested: 'Requested',
+    pendingAdd: 'Pending add',
+    refused: 'Refused',
+    failed: 'Failed',
+  } satisfies Record<OutcomeKind, string>,
+
+  outcomeSummaries: {
+    invited: (name: string) => `${name} is invited as a guest and is a member of this team. They join once they accept the invitation.`,
+    reinvited: (name: string) => `${name} has a new invitation and a new redeem link; the earlier link no longer matters.`,
+    added: (name: string) => `${name} is now a member of this team.`,
+    alreadyInTeam: (name: string) => `${name} is already a member of this team: nothing to do.`,
+    requested: (name: string) => `Your request to invite ${name} waits for a team owner's approval.`,
+    pendingAdd: (name: string) =>
+      `${name} is invited, but Microsoft Entra has not finished creating the guest yet, so the team add is still pending. Guest Pass keeps retrying and updates this card when it is done.`,
+    refused: (name: string) => `${name} was not invited.`,
+    failed: (name: string) => `Inviting ${name} did not work.`,
+  } satisfies Record<OutcomeKind, (name: string) => string>,
+
+  states: {
+    PendingAcceptance: 'Pending acceptance',
+    Accepted: 'Accepted',
+    Member: 'Member of your organization',
+  } satisfies Record<SubjectState, string>,
+
+  refusals: {
+    notInTeam: () => 'Invitations happen in a team channel.',
+    callerIsGuest: () => 'Guests cannot invite other guests. Ask one of the team owners.',
+    callerNotOwner: () => 'Only team owners can invite guests to this team. Ask a team owner, or your admin to change the invitation policy.',
+    callerNotMember: () => 'Only members of this team can use Guest Pass here.',
+    callerUnknown: () => 'I could not tell who you are, so nothing was done.',
+    domainNotAllowed: (domain: string) => `Addresses at ${domain} are not on your organization's list of allowed domains. Your Guest Pass admin sets this list (ALLOWED_DOMAINS).`,
+    domainBlocked: (domain: string) => `Addresses at ${domain} are blocked by your organization. Your Guest Pass admin sets this list (BLOCKED_DOMAINS).`,
+    groupForbidsGuests: () =>
+      "This team's Microsoft 365 group does not allow guests. A tenant admin can allow them in the group's settings (AllowToAddGuests).",
+    tenantBlocksDomain: (domain: string) =>
+      `Your organization's B2B collaboration settings do not allow invitations to ${domain}. A tenant admin can change the allowed or blocked domains under External collaboration settings in Microsoft Entra.`,
+    crossTenantBlocked: (domain: string) =>
+      `The invitation to ${domain} is blocked by cross-tenant access settings. A tenant admin should check Microsoft Entra > External Identities > Cross-tenant access settings (default and per-organization B2B collaboration).`,
+    guestInvitationsDisabled: () =>
+      'Guest invitations are turned off for your organization. A tenant admin can change this under External collaboration settings in Microsoft Entra.',
+    resendNotNeeded: () => 'This guest has already accepted an invitation: there is nothing to resend.',
+  } satisfies Record<RefusalCode, (detail: string) => string>,
+
+  failures: {
+    suspiciousActivity: () =>
+      'Microsoft has blocked invitations for your directory because of suspicious activity. Only Microsoft support can lift this; Guest Pass will not retry.',
+    throttled: () => 'Microsoft Graph is busy and asked us to slow down. Nothing more was done; try again in a minute.',
+    missingPermission: (permission: string) =>
+      permission === 'sign-in'
+        ? 'Guest Pass could not sign in to Microsoft Entra. A tenant admin should check its app registration and credentials.'
+        : `Guest Pass lacks the Microsoft Graph permission ${permission || 'it needs'}. A tenant admin must grant it (application permission, with admin consent).`,
+    graphUnavailable: () => 'Microsoft Graph did not answer. Nothing more was done; try again in a few minutes.',
+    graphRejected: () => 'Microsoft Graph refused the request.',
+    userNotFound: (domain: string) =>
+      domain ? `${domain} belongs to your organization, but no one with that address exists in your directory.` : 'That person could not be found in your directory.',
+    unexpected: () => 'Something unexpected went wrong. Nothing more was done.',
+  } satisfies Record<FailureCode, (detail: string) => string>,
+
+  result: {
+    email: 'Email',
+    name: 'Name',
+    status: 'Status',
+    invitationEmail: 'Invitation email',
+    emailSent: 'Sent by Microsoft',
+    emailNotSent: 'Not sent: share the redeem link yourself',
+    invitedBy: 'Invited by',
+    requestedBy: 'Requested by',
+    graphCode: 'Graph error code',
+    requestId: 'Request ID',
+    redeemLink: 'Redeem link',
+    redeemLinkHint: 'Anyone with this link can start accepting this invitation: share it only with the guest.',
+    redeemLinkHidden: "The redeem link is shown to the inviter and the team's owners.",
+    openRedeemLink: 'Open redeem link',
+    showRedeemLink: 'Show redeem link',
+    resend: 'Resend invitation',
+    refresh: 'Refresh status',
+    notAllowedToSeeLink: "Only the inviter and the team's owners can see the redeem link.",
+    nextStep: 'Next',
+    whoMayApprove: 'Who may approve',
+  },
+};
+
+export type Texts = typeof en;
+
+/** The catalogue for a Teams locale; English until other catalogues exist. */
+export function textsFor(_locale?: string): Texts {
+  return en;
+}

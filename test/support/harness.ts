@@ -1,0 +1,92 @@
+// Starts what an integration test needs, all real HTTP: the sandbox tenant (Entra + Graph over
+// HTTPS), the connector stand-in, and the bot's own server with its production configuration path.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createApp, type App } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { startSandboxTenant, type SandboxTenant } from '../../src/sandbox';
+import { LEGAL_TEAM, MARKETING_GROUP, MARKETING_TEAM, NO_GUESTS_GROUP } from './activities';
+import { ConnectorStandIn } from './connector';
+
+export interface Harness {
+  sandbox: SandboxTenant;
+  connector: ConnectorStandIn;
+  app: App;
+  botUrl: string;
+  dataDir: string;
+  /** Posts an activity to /api/messages like the channel does; returns the HTTP answer. */
+  post(activity: object): Promise<{ status: number; body: unknown }>;
+  /** A fresh bot on the same sandbox, connector and data directory (a restart). */
+  restart(env?: Record<string, string>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  sandbox?: SandboxTenant;
+}
+
+export function sandboxEnv(sandbox: SandboxTenant): Record<string, string> {
+  return {
+    AZURE_TENANT_ID: sandbox.tenantId,
+    AZURE_CLIENT_ID: sandbox.clientId,
+    AZURE_CLIENT_SECRET: sandbox.clientSecret,
+    AZURE_AUTHORITY_HOST: sandbox.url,
+    GRAPH_BASE_URL: sandbox.url,
+  };
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  if (!process.env.NODE_EXTRA_CA_CERTS) throw new Error('run the tests with `npm test` (it sets NODE_EXTRA_CA_CERTS for the sandbox certificate)');
+  const sandbox = options.sandbox ?? (await startSandboxTenant());
+  const connector = await new ConnectorStandIn().start();
+  connector.teams.set(MARKETING_TEAM, { id: MARKETING_TEAM, name: 'Contoso Marketing', aadGroupId: MARKETING_GROUP });
+  connector.teams.set(LEGAL_TEAM, { id: LEGAL_TEAM, name: 'Contoso Legal', aadGroupId: NO_GUESTS_GROUP });
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'guest-pass-'));
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+
+  const build = async (env: Record<string, string> = {}) => {
+    const config = loadConfig({ BOT_ALLOW_ANONYMOUS: 'true', DATA_DIR: dataDir, ...sandboxEnv(sandbox), ...options.env, ...env });
+    const app = createApp(config, logger, { memberAddBackoffMs: [100, 200, 300] });
+    const port = await app.listen(0);
+    return { app, botUrl: `http://127.0.0.1:${port}` };
+  };
+
+  let current = await build();
+  const harness: Harness = {
+    sandbox,
+    connector,
+    app: current.app,
+    botUrl: current.botUrl,
+    dataDir,
+    async post(activity) {
+      const res = await fetch(`${harness.botUrl}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(activity),
+      });
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* not JSON */
+      }
+      return { status: res.status, body };
+    },
+    async restart(env) {
+      await current.app.close();
+      current = await build(env);
+      harness.app = current.app;
+      harness.botUrl = current.botUrl;
+    },
+    async close() {
+      await current.app.close();
+      await connector.stop();
+      if (!options.sandbox) await sandbox.close();
+    },
+  };
+  return harness;
+}

@@ -1,0 +1,71 @@
+// The run contract (PRODUCT.md section 7), read and validated in one place.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig } from '../../src/config';
+
+const graph = { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's' };
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (e) {
+    assert.ok(e instanceof ConfigError);
+    return e.problems;
+  }
+};
+
+describe('configuration', () => {
+  it('refuses to start without MicrosoftAppId unless BOT_ALLOW_ANONYMOUS=true', () => {
+    assert.match(problemsOf({ ...graph }).join('\n'), /MicrosoftAppId is not set/);
+    assert.equal(loadConfig({ ...graph, BOT_ALLOW_ANONYMOUS: 'true' }).bot.anonymous, true);
+  });
+
+  it('never runs anonymously when an app id is set', () => {
+    const c = loadConfig({ ...graph, MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw' });
+    assert.equal(c.bot.anonymous, false);
+    assert.match(problemsOf({ ...graph, MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', BOT_ALLOW_ANONYMOUS: 'true' }).join(), /choose one/);
+  });
+
+  it('applies the documented defaults', () => {
+    const c = loadConfig({ ...graph, BOT_ALLOW_ANONYMOUS: 'true' });
+    assert.equal(c.port, 3978);
+    assert.equal(c.policy.invitePolicy, 'approval');
+    assert.equal(c.policy.sendInvitationEmail, true);
+    assert.equal(c.redemptionCheckSeconds, 300);
+    assert.equal(c.dataDir, './.data');
+    assert.equal(c.graph.authorityHost, 'https://login.microsoftonline.com');
+    assert.equal(c.graph.baseUrl, 'https://graph.microsoft.com');
+    assert.equal(c.graph.instanceDiscovery, true);
+    assert.deepEqual(c.allowedTenants, ['t']);
+  });
+
+  it('turns instance discovery off for any authority that is not a Microsoft cloud', () => {
+    const c = loadConfig({ ...graph, BOT_ALLOW_ANONYMOUS: 'true', AZURE_AUTHORITY_HOST: 'https://127.0.0.1:3979' });
+    assert.equal(c.graph.instanceDiscovery, false);
+  });
+
+  it('refuses an http authority, a bad policy, a bad port and a bad domain pattern with clear messages', () => {
+    const problems = problemsOf({
+      ...graph,
+      BOT_ALLOW_ANONYMOUS: 'true',
+      AZURE_AUTHORITY_HOST: 'http://127.0.0.1:3979',
+      INVITE_POLICY: 'everyone',
+      PORT: 'eighty',
+      ALLOWED_DOMAINS: 'fabrikam.com, not a domain',
+    }).join('\n');
+    assert.match(problems, /AZURE_AUTHORITY_HOST: must be an https/);
+    assert.match(problems, /INVITE_POLICY/);
+    assert.match(problems, /PORT: must be a whole number/);
+    assert.match(problems, /"not a domain" is not a domain/);
+  });
+
+  it('takes the channel-authentication settings all seven or none', () => {
+    assert.match(problemsOf({ ...graph, BOT_ALLOW_ANONYMOUS: 'true', OAuthUrl: 'https://x' }).join(), /all seven or none/);
+  });
+
+  it('reads domain lists and patterns in lower case', () => {
+    const c = loadConfig({ ...graph, BOT_ALLOW_ANONYMOUS: 'true', ALLOWED_DOMAINS: 'Fabrikam.com, *.Contoso.com', BLOCKED_DOMAINS: '' });
+    assert.deepEqual(c.policy.allowedDomains, ['fabrikam.com', '*.contoso.com']);
+    assert.deepEqual(c.policy.blockedDomains, []);
+  });
+});
