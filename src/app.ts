@@ -6,6 +6,7 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Server } from 'restify';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config';
+import { ApprovalRequests } from './domain/approvals';
 import { AuditLog } from './domain/audit';
 import type { GuestDirectory } from './domain/directory';
 import { defaultSleep, type InviteDeps } from './domain/invite';
@@ -83,6 +84,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     roles,
     invite,
     records,
+    approvals: new ApprovalRequests(store),
     directory,
     logger,
   });

@@ -11,16 +11,18 @@ import {
 } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { PolicyConfig } from '../config';
+import type { ApprovalRequest, ApprovalRequests } from '../domain/approvals';
 import { parseCommand, type Command } from '../domain/commands';
-import { domainOf, inviteInputSchema, validateInvite, type InviteInput } from '../domain/email';
+import { domainOf, inviteInputSchema, validateInvite, type InviteInput, type ValidInvite } from '../domain/email';
+import type { AuditAction, AuditEntry } from '../domain/audit';
 import type { GuestDirectory } from '../domain/directory';
 import { inviteGuest, outcomeOfError, type InviteDeps, type TeamRef } from '../domain/invite';
 import type { InvitationRecord, InvitationRecords, Person } from '../domain/invitationRecords';
 import type { InvitationOutcome } from '../domain/outcome';
-import { inviteRight } from '../domain/policy';
+import { domainRefusal, inviteRight } from '../domain/policy';
 import type { TeamRoles } from '../domain/roles';
 import { textsFor, type Texts } from '../text/en';
-import { inviteFormCard, resultCard, type AdaptiveCard } from './cards';
+import { approvalCard, inviteFormCard, resultCard, type AdaptiveCard } from './cards';
 import { callerOf, tenantOf, type TeamResolver } from './teamContext';
 
 export interface BotDeps {
@@ -31,6 +33,7 @@ export interface BotDeps {
   roles: TeamRoles;
   invite: InviteDeps;
   records: InvitationRecords;
+  approvals: ApprovalRequests;
   directory: GuestDirectory;
   logger: Logger;
 }
@@ -58,7 +61,7 @@ export class GuestPassBot extends TeamsActivityHandler {
     inviteCard: (turn) => this.postInviteCard(turn),
     status: (turn) => this.reply(turn, turn.texts.notYet),
     guests: (turn) => this.reply(turn, turn.texts.notYet),
-    requests: (turn) => this.reply(turn, turn.texts.notYet),
+    requests: (turn) => this.listRequests(turn),
     help: (turn) => this.reply(turn, turn.texts.help),
     unknown: (turn, command) => this.reply(turn, turn.texts.unknownCommand(command.word)),
   };
@@ -68,6 +71,8 @@ export class GuestPassBot extends TeamsActivityHandler {
     showRedeemLink: (turn, data) => this.invitationCard(turn, data, { refresh: false }),
     refreshInvitation: (turn, data) => this.invitationCard(turn, data, { refresh: true }),
     resendInvitation: (turn, data) => this.resend(turn, data),
+    approveRequest: (turn, data) => this.decide(turn, data, 'approved'),
+    declineRequest: (turn, data) => this.decide(turn, data, 'declined'),
   };
 
   constructor(private readonly deps: BotDeps) {
@@ -158,7 +163,7 @@ export class GuestPassBot extends TeamsActivityHandler {
     const card = answer.publicCard ?? answer.card;
     if (!card) return;
     const activityId = await this.replyCard(turn, card);
-    if (activityId && answer.outcome?.userId) await this.rememberCard(team, answer.outcome.email, activityId);
+    if (activityId) await this.rememberCards(team, answer, activityId);
   }
 
   // ---- card actions ---------------------------------------------------------------------------
@@ -216,15 +221,17 @@ export class GuestPassBot extends TeamsActivityHandler {
     const parsed = inviteInputSchema.safeParse(data);
     const typed: InviteInput = parsed.success ? parsed.data : {};
     const answer = await this.invite(turn, typed, false);
-    if (answer.outcome?.userId && turn.context.activity.replyToId) {
-      await this.rememberCard(turn, answer.outcome.email, turn.context.activity.replyToId);
-    }
+    if (turn.context.activity.replyToId) await this.rememberCards(turn, answer, turn.context.activity.replyToId);
     return answer;
   }
 
   // ---- the invitation itself ------------------------------------------------------------------
 
-  private async invite(turn: TeamTurn, typed: InviteInput, resend: boolean): Promise<CardAnswer & { outcome?: InvitationOutcome }> {
+  private async invite(
+    turn: TeamTurn,
+    typed: InviteInput,
+    resend: boolean,
+  ): Promise<CardAnswer & { outcome?: InvitationOutcome; request?: ApprovalRequest }> {
     const { texts, team, caller } = turn;
     const validation = validateInvite(typed, { sendEmail: this.deps.policy.sendInvitationEmail });
     if (!validation.ok) {
@@ -242,22 +249,16 @@ export class GuestPassBot extends TeamsActivityHandler {
       outcome = outcomeOfError(e, { kind: 'failed', email: request.email, displayName: request.displayName }, domainOf(request.email));
       return { ...(await this.outcomeCards(turn, outcome, caller.name)), outcome };
     }
+    const domainRule = domainRefusal(domainOf(request.email), this.deps.invite.rules);
+    if (right.kind === 'request' && !domainRule && !resend) {
+      return this.requestApproval(turn, validation.value);
+    }
     if (right.kind === 'invite') {
       outcome = await inviteGuest(this.deps.invite, team, caller, request);
     } else {
-      // Members' requests become approvals under the `approval` policy (a later step); until then they are refused.
-      const code = right.kind === 'refuse' ? right.code : 'callerNotOwner';
-      outcome = { kind: 'refused', email: request.email, displayName: request.displayName, refusal: code };
-      await this.deps.invite.audit.append({
-        at: this.deps.invite.now().toISOString(),
-        groupId: team.groupId,
-        teamId: team.teamId,
-        actor: caller,
-        action: 'refuse',
-        subject: request.email,
-        outcome: 'refused',
-        reason: code,
-      });
+      const code = right.kind === 'refuse' ? right.code : right.kind === 'request' && domainRule ? domainRule : 'callerNotOwner';
+      outcome = { kind: 'refused', email: request.email, displayName: request.displayName, refusal: code, detail: domainRule ? domainOf(request.email) : undefined };
+      await this.audit(turn, 'refuse', request.email, 'refused', { reason: code });
     }
     turn.log.info({ outcome: outcome.kind, reason: outcome.refusal ?? outcome.failure, requestId: outcome.trace?.requestId }, 'invitation');
     const cards = await this.outcomeCards(turn, outcome, caller.name, request.message);
@@ -275,9 +276,80 @@ export class GuestPassBot extends TeamsActivityHandler {
     };
   }
 
-  private async rememberCard(turn: TeamTurn, email: string, activityId: string): Promise<void> {
+  /** Stores where the card lives, so background work (tracking, pending adds) can update it. */
+  private async rememberCards(turn: TeamTurn, answer: { outcome?: InvitationOutcome; request?: ApprovalRequest }, activityId: string): Promise<void> {
     const reference = TurnContext.getConversationReference(turn.context.activity) as Record<string, unknown>;
-    await this.deps.records.update(turn.team.groupId, email, (r) => ({ ...r, card: { reference, activityId } }));
+    if (answer.outcome?.userId) {
+      await this.deps.records.update(turn.team.groupId, answer.outcome.email, (r) => ({ ...r, card: { reference, activityId } }));
+    }
+    if (answer.request) {
+      await this.deps.approvals.patch(turn.team.groupId, answer.request.id, () => ({ card: { reference, activityId } }));
+    }
+  }
+
+  // ---- approvals --------------------------------------------------------------------------------
+
+  private async requestApproval(turn: TeamTurn, invite: ValidInvite): Promise<CardAnswer & { request: ApprovalRequest }> {
+    const { team, caller } = turn;
+    const request = await this.deps.approvals.create({ groupId: team.groupId, teamId: team.teamId, requester: caller, invite });
+    await this.audit(turn, 'request', invite.email, 'requested');
+    turn.log.info({ requestId: request.id }, 'invitation requested');
+    const card = approvalCard(turn.texts, request, { revealRedeemUrl: false });
+    return { card, publicCard: card, request };
+  }
+
+  private async audit(turn: TeamTurn, action: AuditAction, subject: string, outcome: string, extra: Partial<AuditEntry> = {}): Promise<void> {
+    await this.deps.invite.audit.append({
+      at: this.deps.invite.now().toISOString(),
+      groupId: turn.team.groupId,
+      teamId: turn.team.teamId,
+      actor: turn.caller,
+      action,
+      subject,
+      outcome,
+      ...extra,
+    });
+  }
+
+  /** Approve or decline: only an owner's click counts, checked now against Graph, never from card data. */
+  private async decide(turn: TeamTurn, data: Record<string, unknown>, decision: 'approved' | 'declined'): Promise<CardAnswer> {
+    const requestId = typeof data.requestId === 'string' ? data.requestId : '';
+    const role = await this.deps.roles.roleOf(turn.team.groupId, turn.caller.id, { fresh: true });
+    if (role !== 'owner') {
+      turn.log.warn({ requestId, role }, 'decision refused: caller is not an owner');
+      await this.audit(turn, 'refuse', requestId, 'refused', { reason: 'callerNotOwner' });
+      return { text: turn.texts.approval.onlyOwners };
+    }
+    const result = await this.deps.approvals.decide(turn.team.groupId, requestId, turn.caller, decision);
+    if (result.kind === 'notFound') return { text: turn.texts.approval.notFound };
+    if (result.kind === 'alreadyDecided') {
+      return { card: approvalCard(turn.texts, result.request, { revealRedeemUrl: false }) };
+    }
+    let request = result.request;
+    await this.audit(turn, decision === 'approved' ? 'approve' : 'decline', request.invite.email, decision, { reason: `request ${request.id}` });
+    if (decision === 'approved') {
+      const outcome = await inviteGuest(this.deps.invite, turn.team, turn.caller, { ...request.invite, locale: turn.context.activity.locale });
+      request = (await this.deps.approvals.patch(turn.team.groupId, request.id, () => ({ outcome }))) ?? { ...request, outcome };
+      if (outcome.userId && turn.context.activity.replyToId) {
+        const reference = TurnContext.getConversationReference(turn.context.activity) as Record<string, unknown>;
+        await this.deps.records.update(turn.team.groupId, outcome.email, (r) => ({ ...r, card: { reference, activityId: turn.context.activity.replyToId! } }));
+      }
+    }
+    const reveal = this.deps.policy.redeemLinkAudience === 'channel';
+    return {
+      card: approvalCard(turn.texts, request, { revealRedeemUrl: true }),
+      publicCard: approvalCard(turn.texts, request, { revealRedeemUrl: reveal }),
+    };
+  }
+
+  private async listRequests(turn: Turn): Promise<void> {
+    const team = await this.teamTurn(turn);
+    if ('refusal' in team) return this.reply(turn, team.refusal);
+    if ((await this.deps.roles.roleOf(team.team.groupId, team.caller.id)) !== 'owner') return this.reply(turn, turn.texts.approval.ownersOnly);
+    const open = await this.deps.approvals.openForGroup(team.team.groupId);
+    const a = turn.texts.approval;
+    const lines = open.map((r) => a.openRequestLine(r.requester.name, `${r.invite.displayName} (${r.invite.email})`, r.createdAt.slice(0, 10)));
+    await this.reply(turn, [a.openRequests(open.length), ...lines].join('\n'));
   }
 
   private async recordFor(turn: TeamTurn, data: Record<string, unknown>): Promise<InvitationRecord | undefined> {

@@ -165,8 +165,18 @@ describe('inviting by command', () => {
 });
 
 describe('who may invite', () => {
-  it('refuses a plain member and names the owners role, without inviting', async () => {
+  it('turns a plain member\'s invite into a request for the owners, without inviting', async () => {
     const reply = await command(USERS.adeleMember, '/invite dave@fabrikam.com', where);
+    const text = cardText(cardOf(reply));
+    assert.match(text, /Invitation request/);
+    assert.deepEqual(actionTitles(cardOf(reply)), ['Approve', 'Decline']);
+    assert.equal(invitationCalls().length, 0);
+    assert.equal(userByMail('dave@fabrikam.com'), undefined);
+  });
+
+  it('refuses a plain member under the owners policy and names the owners role, without inviting', async () => {
+    await h.restart({ INVITE_POLICY: 'owners' });
+    const reply = await command(USERS.adeleMember, '/invite dave@fabrikam.com', where).finally(() => h.restart());
     const text = cardText(cardOf(reply));
     assert.match(text, /Refused/);
     assert.match(text, /team owner/i);

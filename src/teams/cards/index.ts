@@ -6,6 +6,8 @@ import type { InvitationOutcome } from '../../domain/outcome';
 import type { Texts } from '../../text/en';
 import inviteFormTemplate from './inviteForm.json';
 import resultTemplate from './result.json';
+import approvalTemplate from './approval.json';
+import type { ApprovalRequest } from '../../domain/approvals';
 
 export type AdaptiveCard = Record<string, unknown>;
 
@@ -118,4 +120,70 @@ export function resultCardData(texts: Texts, outcome: InvitationOutcome, view: R
 
 export function resultCard(texts: Texts, outcome: InvitationOutcome, view: ResultView): AdaptiveCard {
   return expand(resultTemplate, resultCardData(texts, outcome, view));
+}
+
+export interface ApprovalCardData {
+  texts: Texts['approval'] & Pick<Texts['result'], 'redeemLink' | 'redeemLinkHint' | 'openRedeemLink'>;
+  requestId: string;
+  open: boolean;
+  title: string;
+  summary: string;
+  style: ResultCardData['style'];
+  facts: { title: string; value: string }[];
+  message: string;
+  reason: string;
+  redeemUrl: string;
+}
+
+const when = (iso: string | undefined) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '');
+
+export function approvalCard(texts: Texts, request: ApprovalRequest, view: { revealRedeemUrl: boolean }): AdaptiveCard {
+  const a = texts.approval;
+  const guest = `${request.invite.displayName} (${request.invite.email})`;
+  const facts = [
+    { title: a.requestedBy, value: request.requester.name },
+    { title: a.guest, value: request.invite.email },
+    { title: a.name, value: request.invite.displayName },
+    { title: a.requestedAt, value: when(request.createdAt) },
+  ];
+  if (request.decidedBy) facts.push({ title: a.decidedBy, value: request.decidedBy.name }, { title: a.decidedAt, value: when(request.decidedAt) });
+  const outcome = request.outcome;
+  if (outcome?.state) facts.push({ title: texts.result.status, value: texts.states[outcome.state] });
+  if (outcome?.trace?.requestId && (outcome.kind === 'failed' || outcome.kind === 'refused')) facts.push({ title: texts.result.requestId, value: outcome.trace.requestId });
+
+  let title = a.requestTitle;
+  let summary = a.requestSummary(request.requester.name, guest);
+  let style: ResultCardData['style'] = 'accent';
+  let reason = '';
+  if (request.status === 'declined') {
+    title = a.declinedTitle;
+    summary = a.declinedSummary(request.decidedBy?.name ?? '', guest);
+    style = 'emphasis';
+  } else if (request.status === 'approved') {
+    const decider = request.decidedBy?.name ?? '';
+    if (outcome) {
+      title = a.approvedTitle(texts.outcomeTitles[outcome.kind]);
+      summary = a.approvedSummary(decider, texts.outcomeSummaries[outcome.kind](outcome.displayName));
+      style = STYLES[outcome.kind];
+      if (outcome.refusal) reason = texts.refusals[outcome.refusal](outcome.detail ?? '');
+      else if (outcome.failure) reason = texts.failures[outcome.failure](outcome.detail ?? '');
+    } else {
+      title = a.approvedTitle('…');
+      summary = a.approvedPending(decider);
+      style = 'warning';
+    }
+  }
+  const data: ApprovalCardData = {
+    texts: { ...a, redeemLink: texts.result.redeemLink, redeemLinkHint: texts.result.redeemLinkHint, openRedeemLink: texts.result.openRedeemLink },
+    requestId: request.id,
+    open: request.status === 'open',
+    title,
+    summary,
+    style,
+    facts,
+    message: request.invite.message ?? '',
+    reason,
+    redeemUrl: view.revealRedeemUrl && outcome?.redeemUrl ? outcome.redeemUrl : '',
+  };
+  return expand(approvalTemplate, data);
 }

@@ -1,0 +1,37 @@
+// Posting and updating cards outside a turn (background work: redemption tracking, pending adds,
+// bulk progress), from a stored conversation reference.
+import { CardFactory, type ConversationReference } from 'botbuilder';
+import type { CloudAdapter } from 'botbuilder';
+import type { AdaptiveCard } from './cards';
+
+/** Where a card lives, as stored by the domain (opaque there). */
+export type StoredReference = Record<string, unknown>;
+
+export interface CardPublisher {
+  /** Posts a new card in the conversation; returns its activity id. */
+  post(reference: StoredReference, card: AdaptiveCard): Promise<string | undefined>;
+  /** Replaces an earlier card in place, for everyone. */
+  update(reference: StoredReference, activityId: string, card: AdaptiveCard): Promise<void>;
+}
+
+export class TeamsCardPublisher implements CardPublisher {
+  constructor(
+    private readonly adapter: CloudAdapter,
+    /** The bot's app id; empty for anonymous local runs. */
+    private readonly appId: string,
+  ) {}
+
+  async post(reference: StoredReference, card: AdaptiveCard): Promise<string | undefined> {
+    let id: string | undefined;
+    await this.adapter.continueConversationAsync(this.appId, reference as Partial<ConversationReference>, async (context) => {
+      id = (await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] }))?.id;
+    });
+    return id;
+  }
+
+  async update(reference: StoredReference, activityId: string, card: AdaptiveCard): Promise<void> {
+    await this.adapter.continueConversationAsync(this.appId, reference as Partial<ConversationReference>, async (context) => {
+      await context.updateActivity({ id: activityId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+    });
+  }
+}
