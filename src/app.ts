@@ -2,12 +2,14 @@
 // tests call it in-process with their own configuration.
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Server } from 'restify';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config';
 import { ApprovalRequests } from './domain/approvals';
 import { AuditLog } from './domain/audit';
+import { BackgroundWork } from './domain/backgroundWork';
 import type { GuestDirectory } from './domain/directory';
 import { defaultSleep, type InviteDeps } from './domain/invite';
 import { InvitationRecords } from './domain/invitationRecords';
@@ -22,10 +24,13 @@ import { FileStore } from './store/fileStore';
 import { GuestPassAdapter } from './teams/adapter';
 import { GuestPassBot } from './teams/bot';
 import { TeamResolver } from './teams/teamContext';
+import { TeamsChangeNotifier } from './teams/cardUpdates';
+import { TeamsCardPublisher } from './teams/proactive';
 import { textsFor } from './text/en';
 
 export interface App {
   server: Server;
+  background: BackgroundWork;
   adapter: GuestPassAdapter;
   store: DocumentStore;
   listen(port: number): Promise<number>;
@@ -36,6 +41,10 @@ export interface AppOverrides {
   directory?: GuestDirectory;
   store?: DocumentStore;
   memberAddBackoffMs?: number[];
+  /** Shorter waits for tests: first retry of a pending add, its backoff, the reminder age. */
+  pendingAddFirstRetryMs?: number;
+  pendingAddBackoffMs?: number[];
+  reminderAfterMs?: number;
 }
 
 export function createApp(config: AppConfig, logger: Logger, overrides: AppOverrides = {}): App {
@@ -47,7 +56,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
   const store = overrides.store ?? new FileStore(path.resolve(config.dataDir));
   const records = new InvitationRecords(store);
   const audit = new AuditLog(store);
-  const pendingAdds = new PendingAdds(store);
+  const pendingAdds = new PendingAdds(store, () => new Date(), overrides.pendingAddFirstRetryMs);
   const roles = new TeamRoles(directory);
 
   const invite: InviteDeps = {
@@ -77,6 +86,25 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     }
   };
 
+  const approvals = new ApprovalRequests(store);
+  const background = new BackgroundWork({
+    store,
+    directory,
+    records,
+    pendingAdds,
+    approvals,
+    audit,
+    invite,
+    notifier: new TeamsChangeNotifier(new TeamsCardPublisher(adapter, config.bot.appId ?? ''), roles, config.policy.redeemLinkAudience),
+    now: () => new Date(),
+    instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    reminderAfterMs: overrides.reminderAfterMs ?? config.approvalReminderHours * 3_600_000,
+    pendingAddBackoffMs: overrides.pendingAddBackoffMs,
+    // Renewed every cycle; after a crash another instance (or the restarted one) takes over within two periods.
+    leaseMs: config.redemptionCheckSeconds * 2000 + 5000,
+    log: (level, message, fields) => logger[level](fields ?? {}, message),
+  });
+
   const bot = new GuestPassBot({
     policy: config.policy,
     allowedTenants: config.allowedTenants,
@@ -84,7 +112,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     roles,
     invite,
     records,
-    approvals: new ApprovalRequests(store),
+    approvals,
     directory,
     logger,
   });
@@ -105,17 +133,38 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     },
   });
 
+  // Background work every REDEMPTION_CHECK_SECONDS; one cycle at a time, stopped on close.
+  let timer: NodeJS.Timeout | undefined;
+  let cycle: Promise<unknown> = Promise.resolve();
+  const schedule = () => {
+    timer = setTimeout(() => {
+      cycle = background
+        .runOnce()
+        .catch((e: unknown) => logger.error({ err: e }, 'background cycle failed'))
+        .finally(() => {
+          if (timer) schedule();
+        });
+    }, config.redemptionCheckSeconds * 1000);
+    timer.unref();
+  };
+
   return {
     server,
+    background,
     adapter,
     store,
     listen: (port) =>
       new Promise((resolve) => {
-        server.listen(port, () => resolve((server.address() as { port: number }).port));
+        server.listen(port, () => {
+          schedule();
+          resolve((server.address() as { port: number }).port);
+        });
       }),
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      clearTimeout(timer);
+      timer = undefined;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await cycle;
+    },
   };
 }

@@ -62,6 +62,8 @@ export interface AppConfig {
   /** Tenants whose activities are served; defaults to the Graph tenant. Empty means any (anonymous local runs only). */
   allowedTenants: string[];
   redemptionCheckSeconds: number;
+  /** Open approval requests older than this get one reminder. */
+  approvalReminderHours: number;
   dataDir: string;
   storageConnectionString?: string;
   logLevel: string;
@@ -138,7 +140,8 @@ const envSchema = z.object({
   BLOCKED_DOMAINS: domainList,
   REDEEM_LINK_AUDIENCE: optionalText.pipe(z.enum(['owners', 'channel']).optional().default('owners')),
   ALLOWED_TENANTS: optionalText,
-  REDEMPTION_CHECK_SECONDS: integerText(5, 86400),
+  REDEMPTION_CHECK_SECONDS: integerText(1, 86400),
+  APPROVAL_REMINDER_HOURS: integerText(1, 24 * 30),
   DATA_DIR: optionalText,
   AZURE_STORAGE_CONNECTION_STRING: optionalText,
   LOG_LEVEL: optionalText.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info')),
@@ -223,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     allowedTenants,
     redemptionCheckSeconds: e.REDEMPTION_CHECK_SECONDS ?? 300,
+    approvalReminderHours: e.APPROVAL_REMINDER_HOURS ?? 24,
     dataDir: e.DATA_DIR ?? './.data',
     storageConnectionString: e.AZURE_STORAGE_CONNECTION_STRING,
     logLevel: e.LOG_LEVEL,

@@ -35,6 +35,8 @@ export type MemberAddResult = 'added' | 'alreadyMember';
 export interface GuestDirectory {
   findUserByEmail(email: string): Promise<DirectoryUser | undefined>;
   getUser(userId: string): Promise<DirectoryUser | undefined>;
+  /** Several users by id in one call (at most 15: Graph's `in` limit). */
+  getUsers(userIds: string[]): Promise<DirectoryUser[]>;
   verifiedDomains(): Promise<string[]>;
   invite(request: InvitationRequest): Promise<CreatedInvitation>;
   addGroupMember(groupId: string, userId: string): Promise<MemberAddResult>;

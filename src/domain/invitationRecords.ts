@@ -1,7 +1,7 @@
 // The record of every guest Guest Pass brought into a team: what /status, /guests, tracking and
 // the audit log read. One record per team and address, updated as the guest's story moves on.
 import type { DocumentStore } from './store';
-import type { OutcomeKind, SubjectState } from './outcome';
+import type { InvitationOutcome, OutcomeKind, SubjectState } from './outcome';
 
 export interface Person {
   id: string;
@@ -28,6 +28,20 @@ export interface InvitationRecord {
   requestId?: string;
   /** Where the result card lives, opaque to the domain (the Teams adapter's conversation reference). */
   card?: { reference: Record<string, unknown>; activityId: string };
+}
+
+/** The record as an outcome, for cards shown again later (no redeem link once accepted). */
+export function recordOutcome(record: InvitationRecord): InvitationOutcome {
+  return {
+    kind: record.outcome,
+    email: record.email,
+    displayName: record.displayName,
+    userId: record.userId,
+    invitationId: record.invitationId,
+    redeemUrl: record.state === 'Accepted' ? undefined : record.redeemUrl,
+    emailSent: record.emailSent,
+    state: record.state,
+  };
 }
 
 const COLLECTION = 'invitations';

@@ -19,6 +19,12 @@ export interface TeamRef {
   deepLink: string;
 }
 
+/** The team's deep link: where a guest lands after redemption unless a redirect is configured. */
+export function teamDeepLink(threadId: string, groupId: string, tenantId?: string): string {
+  const tenant = tenantId ? `&tenantId=${encodeURIComponent(tenantId)}` : '';
+  return `https://teams.microsoft.com/l/team/${encodeURIComponent(threadId)}/conversations?groupId=${encodeURIComponent(groupId)}${tenant}`;
+}
+
 export interface InviteRequest extends ValidInvite {
   resend?: boolean;
   locale?: string;

@@ -76,6 +76,20 @@ export class GraphDirectory implements GuestDirectory {
     }
   }
 
+  async getUsers(userIds: string[]): Promise<DirectoryUser[]> {
+    if (userIds.length === 0) return [];
+    if (userIds.length > 15) throw new Error('getUsers takes at most 15 ids');
+    const res = await this.call<{ value: GraphUser[] }>('User.Read.All', () =>
+      this.client
+        .api('/users')
+        .filter(`id in (${userIds.map(odataString).join(',')})`)
+        .select(USER_FIELDS)
+        .top(15)
+        .get(),
+    );
+    return res.value.map(toUser);
+  }
+
   async verifiedDomains(): Promise<string[]> {
     const res = await this.call<{ value: { verifiedDomains?: { name: string }[] }[] }>('Organization.Read.All', () =>
       this.client.api('/organization').select('verifiedDomains').get(),
@@ -134,3 +148,34 @@ export class GraphDirectory implements GuestDirectory {
     return res.value.includes(groupId);
   }
 }
+
+// ---- for the bulk adapter (graphBulk.ts): the same look-up and invitation as above, in parts ----
+
+/** The user fields every look-up selects. */
+export const LOOKUP_SELECT = USER_FIELDS;
+
+/** Of the users a look-up filter matched, the one for this address (as findUserByEmail chooses). */
+export function pickLookupMatch(email: string, users: GraphUser[]): DirectoryUser | undefined {
+  const lower = email.toLowerCase();
+  const exact = (u: GraphUser) => u.mail?.toLowerCase() === lower || (u.otherMails ?? []).some((m) => m.toLowerCase() === lower);
+  const found = users.find(exact) ?? users[0];
+  return found ? toUser(found) : undefined;
+}
+
+/** The POST /invitations body for a request (as invite sends it). */
+export function invitationBody(request: InvitationRequest): Record<string, unknown> {
+  return {
+    invitedUserEmailAddress: request.email,
+    invitedUserDisplayName: request.displayName,
+    inviteRedirectUrl: request.redirectUrl,
+    sendInvitationMessage: request.sendEmail,
+    invitedUserType: 'Guest',
+    invitedUserMessageInfo: {
+      ...(request.message ? { customizedMessageBody: request.message } : {}),
+      ...(request.messageLanguage ? { messageLanguage: request.messageLanguage } : {}),
+    },
+    invitedUserSponsors: [{ id: request.sponsorId }],
+  };
+}
+
+export type { GraphUser };

@@ -18,6 +18,7 @@ import type { AuditAction, AuditEntry } from '../domain/audit';
 import type { GuestDirectory } from '../domain/directory';
 import { inviteGuest, outcomeOfError, type InviteDeps, type TeamRef } from '../domain/invite';
 import type { InvitationRecord, InvitationRecords, Person } from '../domain/invitationRecords';
+import { recordCard } from './cardUpdates';
 import type { InvitationOutcome } from '../domain/outcome';
 import { domainRefusal, inviteRight } from '../domain/policy';
 import type { TeamRoles } from '../domain/roles';
@@ -374,19 +375,7 @@ export class GuestPassBot extends TeamsActivityHandler {
       }
     }
     const reveal = await this.mayRevealLink(turn, record);
-    const outcome: InvitationOutcome = {
-      kind: record.outcome,
-      email: record.email,
-      displayName: record.displayName,
-      userId: record.userId,
-      invitationId: record.invitationId,
-      redeemUrl: record.state === 'Accepted' ? undefined : record.redeemUrl,
-      emailSent: record.emailSent,
-      state: record.state,
-    };
-    const ownerIds = await this.deps.roles.ownerIds(turn.team.groupId);
-    const refreshUserIds = outcome.redeemUrl ? [...new Set([record.invitedBy.id, ...ownerIds])] : [];
-    return { card: resultCard(turn.texts, outcome, { actorName: record.invitedBy.name, revealRedeemUrl: reveal, refreshUserIds }) };
+    return { card: await recordCard(turn.texts, record, this.deps.roles, reveal) };
   }
 
   private async resend(turn: TeamTurn, data: Record<string, unknown>): Promise<CardAnswer> {

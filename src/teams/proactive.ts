@@ -10,6 +10,8 @@ export type StoredReference = Record<string, unknown>;
 export interface CardPublisher {
   /** Posts a new card in the conversation; returns its activity id. */
   post(reference: StoredReference, card: AdaptiveCard): Promise<string | undefined>;
+  /** Posts a plain message in the conversation. */
+  postText(reference: StoredReference, text: string): Promise<void>;
   /** Replaces an earlier card in place, for everyone. */
   update(reference: StoredReference, activityId: string, card: AdaptiveCard): Promise<void>;
 }
@@ -27,6 +29,12 @@ export class TeamsCardPublisher implements CardPublisher {
       id = (await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] }))?.id;
     });
     return id;
+  }
+
+  async postText(reference: StoredReference, text: string): Promise<void> {
+    await this.adapter.continueConversationAsync(this.appId, reference as Partial<ConversationReference>, async (context) => {
+      await context.sendActivity(text);
+    });
   }
 
   async update(reference: StoredReference, activityId: string, card: AdaptiveCard): Promise<void> {

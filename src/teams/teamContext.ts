@@ -1,6 +1,6 @@
 // Where a turn happens and who sent it, read from the activity and from Teams itself.
 import { TeamsInfo, type TurnContext } from 'botbuilder';
-import type { TeamRef } from '../domain/invite';
+import { teamDeepLink, type TeamRef } from '../domain/invite';
 import type { Person } from '../domain/invitationRecords';
 import { TtlCache } from '../domain/ttlCache';
 
@@ -21,11 +21,6 @@ export function callerOf(context: TurnContext): Person | undefined {
   // Teams sends the Entra object id as aadObjectId on activities (TeamsInfo calls say objectId).
   const id = from?.aadObjectId ?? (from as { objectId?: string } | undefined)?.objectId;
   return id ? { id, name: from?.name || 'someone' } : undefined;
-}
-
-export function teamDeepLink(threadId: string, groupId: string, tenantId?: string): string {
-  const tenant = tenantId ? `&tenantId=${encodeURIComponent(tenantId)}` : '';
-  return `https://teams.microsoft.com/l/team/${encodeURIComponent(threadId)}/conversations?groupId=${encodeURIComponent(groupId)}${tenant}`;
 }
 
 export class TeamResolver {

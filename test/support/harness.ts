@@ -3,7 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createApp, type App } from '../../src/app';
+import { createApp, type App, type AppOverrides } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startSandboxTenant, type SandboxTenant } from '../../src/sandbox';
@@ -16,8 +16,8 @@ export interface Harness {
   app: App;
   botUrl: string;
   dataDir: string;
-  /** Posts an activity to /api/messages like the channel does; returns the HTTP answer. */
-  post(activity: object): Promise<{ status: number; body: unknown }>;
+  /** Posts an activity to /api/messages like the channel does (with `headers`, e.g. Authorization); returns the HTTP answer. */
+  post(activity: object, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
   /** A fresh bot on the same sandbox, connector and data directory (a restart). */
   restart(env?: Record<string, string>): Promise<void>;
   close(): Promise<void>;
@@ -25,6 +25,10 @@ export interface Harness {
 
 export interface HarnessOptions {
   env?: Record<string, string>;
+  /** Test-only timings passed to createApp (see AppOverrides). */
+  overrides?: AppOverrides;
+  /** false: the bot runs without BOT_ALLOW_ANONYMOUS, so `env` must give it an identity. Default true. */
+  anonymous?: boolean;
   sandbox?: SandboxTenant;
 }
 
@@ -48,8 +52,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 
   const build = async (env: Record<string, string> = {}) => {
-    const config = loadConfig({ BOT_ALLOW_ANONYMOUS: 'true', DATA_DIR: dataDir, ...sandboxEnv(sandbox), ...options.env, ...env });
-    const app = createApp(config, logger, { memberAddBackoffMs: [100, 200, 300] });
+    const anonymous: Record<string, string> = options.anonymous === false ? {} : { BOT_ALLOW_ANONYMOUS: 'true' };
+    const config = loadConfig({ ...anonymous, DATA_DIR: dataDir, ...sandboxEnv(sandbox), ...options.env, ...env });
+    const app = createApp(config, logger, { memberAddBackoffMs: [100, 200, 300], pendingAddFirstRetryMs: 0, pendingAddBackoffMs: [0], ...options.overrides });
     const port = await app.listen(0);
     return { app, botUrl: `http://127.0.0.1:${port}` };
   };
@@ -61,10 +66,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     app: current.app,
     botUrl: current.botUrl,
     dataDir,
-    async post(activity) {
+    async post(activity, headers = {}) {
       const res = await fetch(`${harness.botUrl}/api/messages`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify(activity),
       });
       const text = await res.text();

@@ -1,0 +1,203 @@
+// Work that must finish after the turn: group adds still waiting for replication, approved requests
+// whose invitation never ran (a crash after the claim), redemption tracking, and reminders.
+// One instance at a time does it (a lease in the shared store); every item is also claimed or
+// ETag-updated on its own, so even overlapping runs never do anything twice.
+import type { ApprovalRequest, ApprovalRequests } from './approvals';
+import type { AuditLog } from './audit';
+import { DirectoryError, type GuestDirectory } from './directory';
+import { inviteGuest, teamDeepLink, type InviteDeps } from './invite';
+import type { InvitationRecord, InvitationRecords } from './invitationRecords';
+import type { PendingAdds } from './pendingAdds';
+import { ConcurrencyError, type DocumentStore } from './store';
+
+/** How the product tells people that something changed (the Teams adapter updates cards). */
+export interface ChangeNotifier {
+  invitationChanged(record: InvitationRecord): Promise<void>;
+  requestChanged(request: ApprovalRequest): Promise<void>;
+  remind(request: ApprovalRequest): Promise<void>;
+}
+
+export interface BackgroundDeps {
+  store: DocumentStore;
+  directory: GuestDirectory;
+  records: InvitationRecords;
+  pendingAdds: PendingAdds;
+  approvals: ApprovalRequests;
+  audit: AuditLog;
+  invite: InviteDeps;
+  notifier: ChangeNotifier;
+  now: () => Date;
+  /** Identifies this process in the lease. */
+  instanceId: string;
+  reminderAfterMs: number;
+  leaseMs: number;
+  /** Waits between attempts of a pending add, by attempt number; the last repeats. */
+  pendingAddBackoffMs?: readonly number[];
+  /** A pending add older than this is given up and reported as failed. */
+  pendingAddGiveUpMs?: number;
+  log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface CycleReport {
+  ran: boolean;
+  addsCompleted: number;
+  addsFailed: number;
+  redeemed: number;
+  requestsFinished: number;
+  reminders: number;
+}
+
+interface Lease {
+  holder: string;
+  expiresAt: string;
+}
+
+const ID_CHUNK = 15; // Graph's `in` operator takes at most 15 values.
+
+export class BackgroundWork {
+  constructor(private readonly deps: BackgroundDeps) {}
+
+  /** Takes or renews the lease; false when another live instance holds it. */
+  async acquireLease(): Promise<boolean> {
+    const { store, instanceId, now, leaseMs } = this.deps;
+    const current = await store.get<Lease>('leases', 'background');
+    const t = now();
+    if (current && current.value.holder !== instanceId && current.value.expiresAt > t.toISOString()) return false;
+    const lease: Lease = { holder: instanceId, expiresAt: new Date(t.getTime() + leaseMs).toISOString() };
+    try {
+      await store.put('leases', 'background', lease, current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
+      return true;
+    } catch (e) {
+      if (e instanceof ConcurrencyError) return false;
+      throw e;
+    }
+  }
+
+  async runOnce(): Promise<CycleReport> {
+    const report: CycleReport = { ran: false, addsCompleted: 0, addsFailed: 0, redeemed: 0, requestsFinished: 0, reminders: 0 };
+    if (!(await this.acquireLease())) return report;
+    report.ran = true;
+    // Each part stands alone: one failing (Graph down) does not stop the others.
+    await this.step('pending adds', async () => this.finishPendingAdds(report));
+    await this.step('approved requests', async () => this.finishApprovedRequests(report));
+    await this.step('redemptions', async () => this.trackRedemptions(report));
+    await this.step('reminders', async () => this.sendReminders(report));
+    return report;
+  }
+
+  private async step(name: string, work: () => Promise<void>) {
+    try {
+      await work();
+    } catch (e) {
+      this.deps.log?.('error', `background ${name} failed`, { err: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const steps = this.deps.pendingAddBackoffMs ?? [30_000, 60_000, 120_000, 300_000, 900_000];
+    return steps[Math.min(attempt, steps.length - 1)]!;
+  }
+
+  async finishPendingAdds(report: CycleReport): Promise<void> {
+    const { pendingAdds, directory, records, audit, notifier, now } = this.deps;
+    for (const item of await pendingAdds.due()) {
+      if (!(await pendingAdds.claim(item, this.backoff(item.add.attempts)))) continue;
+      const add = item.add;
+      let result: 'added' | 'alreadyMember' | 'retry' | 'failed';
+      let reason: string | undefined;
+      try {
+        result = await directory.addGroupMember(add.groupId, add.userId);
+      } catch (e) {
+        const tooOld = now().getTime() - Date.parse(add.createdAt) > (this.deps.pendingAddGiveUpMs ?? 24 * 3_600_000);
+        const transient = e instanceof DirectoryError && ['notFound', 'throttled', 'unavailable'].includes(e.kind);
+        result = transient && !tooOld ? 'retry' : 'failed';
+        reason = e instanceof DirectoryError ? e.kind : 'unexpected';
+      }
+      if (result === 'retry') continue;
+      await pendingAdds.complete(add);
+      const done = result !== 'failed';
+      const record = await records.update(add.groupId, add.email, (r) => ({
+        ...r,
+        inGroup: done,
+        outcome: done ? (r.outcome === 'pendingAdd' ? 'invited' : r.outcome) : 'failed',
+        updatedAt: now().toISOString(),
+      }));
+      await audit.append({
+        at: now().toISOString(),
+        groupId: add.groupId,
+        teamId: add.teamId,
+        actor: { id: 'guest-pass', name: 'Guest Pass' },
+        action: 'add',
+        subject: add.email,
+        outcome: done ? 'added' : 'failed',
+        reason,
+        userId: add.userId,
+      });
+      if (done) report.addsCompleted++;
+      else report.addsFailed++;
+      if (record) await notifier.invitationChanged(record);
+    }
+  }
+
+  async finishApprovedRequests(report: CycleReport): Promise<void> {
+    const { approvals, invite, notifier } = this.deps;
+    for (const request of await approvals.approvedUnfinished(60_000)) {
+      // The invitation may or may not have been created before the crash: inviteGuest looks the
+      // address up first, so an existing guest is added, not invited twice.
+      const team = { groupId: request.groupId, teamId: request.teamId, deepLink: teamDeepLink(request.teamId, request.groupId) };
+      const outcome = await inviteGuest(invite, team, request.decidedBy ?? request.requester, request.invite);
+      const updated = await approvals.patch(request.groupId, request.id, (r) => (r.outcome ? {} : { outcome }));
+      report.requestsFinished++;
+      if (updated) await notifier.requestChanged(updated);
+    }
+  }
+
+  async trackRedemptions(report: CycleReport): Promise<void> {
+    const { records, directory, audit, notifier, now } = this.deps;
+    const pending = (await records.listAll()).filter((r) => r.state === 'PendingAcceptance' && r.userId);
+    const byUser = new Map<string, InvitationRecord[]>();
+    for (const r of pending) byUser.set(r.userId!, [...(byUser.get(r.userId!) ?? []), r]);
+    const ids = [...byUser.keys()];
+    for (let i = 0; i < ids.length; i += ID_CHUNK) {
+      const users = await directory.getUsers(ids.slice(i, i + ID_CHUNK));
+      for (const user of users.filter((u) => u.externalUserState === 'Accepted')) {
+        for (const r of byUser.get(user.id) ?? []) {
+          const updated = await records.update(r.groupId, r.email, (x) => ({
+            ...x,
+            state: 'Accepted',
+            stateChangedAt: user.externalUserStateChangeDateTime ?? now().toISOString(),
+            updatedAt: now().toISOString(),
+          }));
+          await audit.append({
+            at: now().toISOString(),
+            groupId: r.groupId,
+            teamId: r.teamId,
+            actor: { id: user.id, name: user.displayName },
+            action: 'redeem',
+            subject: r.email,
+            outcome: 'Accepted',
+            userId: user.id,
+          });
+          report.redeemed++;
+          if (updated) await notifier.invitationChanged(updated);
+        }
+      }
+    }
+  }
+
+  async sendReminders(report: CycleReport): Promise<void> {
+    const { approvals, notifier, now } = this.deps;
+    for (const request of await approvals.dueForReminder(this.deps.reminderAfterMs)) {
+      // Mark first: a reminder is sent at most once, even if posting it fails or instances overlap.
+      let won = false;
+      const marked = await approvals.patch(request.groupId, request.id, (r) => {
+        won = !r.remindedAt;
+        return won ? { remindedAt: now().toISOString() } : {};
+      });
+      if (marked && won) {
+        await notifier.remind(marked);
+        report.reminders++;
+      }
+    }
+  }
+}
