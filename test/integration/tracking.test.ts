@@ -10,7 +10,7 @@ import { cardAction, mentionMessage, USERS, MARKETING_GROUP, MARKETING_TEAM, typ
 import { cardOf, cardText, ConnectorStandIn } from '../support/connector';
 import { sandboxEnv, startHarness, type Harness } from '../support/harness';
 import { startBotProcess, runBotToExit } from '../support/botProcess';
-import { BackgroundWork } from '../../src/domain/backgroundWork';
+import { BackgroundWork, type BackgroundDeps } from '../../src/domain/backgroundWork';
 
 let h: Harness;
 let where: Where;
@@ -180,9 +180,9 @@ describe('approved requests and reminders', () => {
 
 describe('one worker at a time', () => {
   it('lets only one instance hold the background lease', async () => {
-    const deps = { ...((h.app.background as unknown as { deps: object }).deps), leaseMs: 60_000 };
-    const a = new BackgroundWork({ ...(deps as never), instanceId: 'instance-a' });
-    const b = new BackgroundWork({ ...(deps as never), instanceId: 'instance-b' });
+    const deps = { ...(h.app.background as unknown as { deps: BackgroundDeps }).deps, leaseMs: 60_000 };
+    const a = new BackgroundWork({ ...deps, instanceId: 'instance-a' });
+    const b = new BackgroundWork({ ...deps, instanceId: 'instance-b' });
     await h.app.store.delete('leases', 'background');
     const [ra, rb] = await Promise.all([a.acquireLease(), b.acquireLease()]);
     assert.equal(Number(ra) + Number(rb), 1, 'exactly one wins');
