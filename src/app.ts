@@ -1,6 +1,5 @@
 // Composition: builds the product from configuration. src/index.ts calls this and listens;
 // tests call it in-process with their own configuration.
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
@@ -20,7 +19,7 @@ import { TtlCache } from './domain/ttlCache';
 import { createGraphClient, createGraphCredential } from './graph/graphClient';
 import { GraphDirectory } from './graph/graphDirectory';
 import { createHttpServer } from './http/server';
-import { FileStore } from './store/fileStore';
+import { createStore } from './store';
 import { GuestPassAdapter } from './teams/adapter';
 import { GuestPassBot } from './teams/bot';
 import { TeamResolver } from './teams/teamContext';
@@ -53,7 +52,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
   if (config.bot.anonymous) logger.warn('BOT_ALLOW_ANONYMOUS=true: requests are NOT authenticated. Local tools only, never production.');
 
   const directory = overrides.directory ?? new GraphDirectory(createGraphClient(config.graph, credential));
-  const store = overrides.store ?? new FileStore(path.resolve(config.dataDir));
+  const store = overrides.store ?? createStore(config);
   const records = new InvitationRecords(store);
   const audit = new AuditLog(store);
   const pendingAdds = new PendingAdds(store, () => new Date(), overrides.pendingAddFirstRetryMs);
