@@ -1,0 +1,323 @@
+// `npm run dev`: the whole product on one machine, no Microsoft 365 tenant needed.
+//   1. the sandbox tenant (Entra + Graph stand-in, HTTPS, in this process),
+//   2. the bot, pointed at it through the run contract (env vars only),
+//   3. the Microsoft 365 Agents Playground (channel msteams), pointed at the bot.
+// Ctrl-C (or SIGTERM) stops all three.
+// Usage: node --import tsx scripts/dev.ts [--reset] [--bot-port N] [--sandbox-port N] [--playground-port N]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { DEFAULT_TLS_DIR, startSandboxTenant, type SandboxTenant } from '../src/sandbox/index';
+
+const ROOT = resolve(__dirname, '..');
+const PLAYGROUND_CLI = join(ROOT, 'node_modules', '@microsoft', 'm365agentsplayground', 'cli.js');
+
+export interface DevStackOptions {
+  botPort?: number;
+  sandboxPort?: number;
+  playgroundPort?: number;
+  /** The bot's DATA_DIR. */
+  dataDir?: string;
+  /** The sandbox's persisted directory; survives restarts unless reset. */
+  directoryFile?: string;
+  /** Restore the sandbox directory to its seed and empty the bot's DATA_DIR. */
+  resetDirectory?: boolean;
+  /** Print the "open this URL" block once everything is up. */
+  openBrowserHint?: boolean;
+  tlsDir?: string;
+  /** Variables for the bot, on top of which the sandbox's own values are set. */
+  envFile?: string;
+  /** Mock Teams data for the Playground. */
+  playgroundConfig?: string;
+  /** How the bot is started: node arguments, relative to the repository root. */
+  botCommand?: string[];
+  /** Where the stack's own lines and the prefixed child output go. */
+  log?: (line: string) => void;
+  /** How long each part may take to come up. */
+  startTimeoutMs?: number;
+}
+
+export interface DevStack {
+  playgroundUrl: string;
+  botUrl: string;
+  sandboxUrl: string;
+  /** The in-process sandbox (snapshot, reset, faults), for tests. */
+  sandbox: SandboxTenant;
+  stop(): Promise<void>;
+}
+
+export class DevStackError extends Error {}
+
+/** Parses a dotenv-style file: KEY=VALUE lines, `#` comments, optional quotes. */
+export function readEnvFile(path: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (!existsSync(path)) return env;
+  for (const raw of readFileSync(path, 'utf8').split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const eq = line.indexOf('=');
+    if (eq <= 0) continue;
+    const key = line.slice(0, eq).trim();
+    let value = line.slice(eq + 1).trim();
+    if (/^(["']).*\1$/.test(value)) value = value.slice(1, -1);
+    env[key] = value;
+  }
+  return env;
+}
+
+function fromRoot(path: string): string {
+  return isAbsolute(path) ? path : resolve(ROOT, path);
+}
+
+/** Resolves when nothing listens on the port (IPv4 or IPv6), rejects with a clear message otherwise. */
+async function assertPortFree(port: number, what: string): Promise<void> {
+  const busy = () => new DevStackError(`Port ${port} (${what}) is already in use. Stop whatever listens there, or choose another port.`);
+  const answers = await new Promise<boolean>((done) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+  if (answers) throw busy();
+  await new Promise<void>((ok, fail) => {
+    const probe = createServer();
+    probe.once('error', () => fail(busy()));
+    probe.listen({ port, exclusive: true }, () => probe.close(() => ok()));
+  });
+}
+
+async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>, abort?: () => string | undefined): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const reason = abort?.();
+    if (reason) throw new DevStackError(`${what} did not start: ${reason}`);
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new DevStackError(`${what} did not answer within ${Math.round(timeoutMs / 1000)} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function answersOk(url: string): Promise<boolean> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  await res.body?.cancel();
+  return res.ok;
+}
+
+interface Child {
+  name: string;
+  process: ChildProcess;
+  exited: Promise<void>;
+  exitReason(): string | undefined;
+}
+
+function startChild(name: string, args: string[], env: NodeJS.ProcessEnv, log: (line: string) => void): Child {
+  // Own process group (detached), so stopping it also stops whatever it started (tsx, esbuild).
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let reason: string | undefined;
+  const exited = new Promise<void>((done) => {
+    child.once('exit', (code, signal) => {
+      reason = signal ? `killed by ${signal}` : `exited with code ${String(code)}`;
+      done();
+    });
+    child.once('error', (err) => {
+      reason = err.message;
+      done();
+    });
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream) createInterface({ input: stream }).on('line', (line) => log(`[${name}] ${line}`));
+  }
+  return { name, process: child, exited, exitReason: () => reason };
+}
+
+function signalGroup(child: Child, signal: NodeJS.Signals): void {
+  if (child.exitReason() || child.process.pid === undefined) return;
+  try {
+    process.kill(-child.process.pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+async function stopChild(child: Child, graceMs = 12_000): Promise<void> {
+  signalGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
+  await child.exited;
+  clearTimeout(timer);
+  // Grandchildren that ignored SIGTERM go too.
+  if (child.process.pid !== undefined) {
+    try {
+      process.kill(-child.process.pid, 'SIGKILL');
+    } catch {
+      // Nothing left in the group.
+    }
+  }
+}
+
+export async function startDevStack(opts: DevStackOptions = {}): Promise<DevStack> {
+  const botPort = opts.botPort ?? 3978;
+  const sandboxPort = opts.sandboxPort ?? 3979;
+  const playgroundPort = opts.playgroundPort ?? 56150;
+  const dataDir = fromRoot(opts.dataDir ?? '.data/playground');
+  const directoryFile = fromRoot(opts.directoryFile ?? '.sandbox/directory.json');
+  const playgroundConfig = fromRoot(opts.playgroundConfig ?? '.m365agentsplayground.yml');
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const timeoutMs = opts.startTimeoutMs ?? 60_000;
+
+  await assertPortFree(sandboxPort, 'sandbox tenant');
+  await assertPortFree(botPort, 'bot');
+  await assertPortFree(playgroundPort, 'Agents Playground');
+  if (!existsSync(PLAYGROUND_CLI)) throw new DevStackError(`Agents Playground not installed (${PLAYGROUND_CLI}); run npm install`);
+  if (!existsSync(playgroundConfig)) throw new DevStackError(`Playground mock data not found: ${playgroundConfig}`);
+
+  if (opts.resetDirectory) {
+    // Only ever a directory inside the repository (default .data/playground) or an explicit temp dir.
+    const rel = relative(ROOT, dataDir);
+    if (rel && !rel.startsWith('..') && !isAbsolute(rel)) rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  const sandbox = await startSandboxTenant({ port: sandboxPort, dataFile: directoryFile, tlsDir: fromRoot(opts.tlsDir ?? DEFAULT_TLS_DIR) });
+  if (opts.resetDirectory) sandbox.reset();
+  log(`[sandbox] listening on ${sandbox.url} (directory ${relative(ROOT, directoryFile) || directoryFile}${opts.resetDirectory ? ', reset to seed' : ''})`);
+
+  const children: Child[] = [];
+  let stopped: Promise<void> | undefined;
+  const killAll = () => children.forEach((c) => signalGroup(c, 'SIGKILL'));
+  // Last resort if this process dies without stop(): never leave the children running.
+  process.once('exit', killAll);
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      for (const child of [...children].reverse()) await stopChild(child);
+      await sandbox.close();
+      process.off('exit', killAll);
+    })();
+    return stopped;
+  };
+
+  try {
+    // Inherited shell variables win over the env file (dotenv semantics); what the sandbox decides
+    // (URLs, identity, certificate) and the ports always win. The Playground is anonymous, so any
+    // Bot Framework identity from the shell would make the bot reject it: drop those.
+    const fileEnv = { ...readEnvFile(fromRoot(opts.envFile ?? 'env/.env.playground')), ...readEnvFile(fromRoot(`${opts.envFile ?? 'env/.env.playground'}.user`)) };
+    const inherited = { ...process.env };
+    for (const key of Object.keys(inherited)) {
+      if (/^(MicrosoftApp|ToBotFrom|ToChannelFrom|OAuthUrl$|CallerId$)/.test(key)) delete inherited[key];
+    }
+    const botEnv: NodeJS.ProcessEnv = {
+      ...fileEnv,
+      ...inherited,
+      PORT: String(botPort),
+      BOT_ALLOW_ANONYMOUS: 'true',
+      AZURE_AUTHORITY_HOST: sandbox.url,
+      GRAPH_BASE_URL: sandbox.url,
+      AZURE_TENANT_ID: sandbox.tenantId,
+      AZURE_CLIENT_ID: sandbox.clientId,
+      AZURE_CLIENT_SECRET: sandbox.clientSecret,
+      // Read by Node only at start: this is what makes the bot trust the sandbox's certificate.
+      NODE_EXTRA_CA_CERTS: sandbox.caCertPath,
+      DATA_DIR: dataDir,
+    };
+    const bot = startChild('bot', opts.botCommand ?? ['--import', 'tsx', 'src/index.ts'], botEnv, log);
+    children.push(bot);
+    const botUrl = `http://127.0.0.1:${botPort}`;
+    await waitFor('The bot', timeoutMs, () => answersOk(`${botUrl}/healthz`), bot.exitReason);
+
+    const playgroundEnv: NodeJS.ProcessEnv = { ...process.env, M365_AGENTS_PLAYGROUND_CONFIG_PATH: playgroundConfig };
+    delete playgroundEnv.NODE_EXTRA_CA_CERTS;
+    const playground = startChild(
+      'playground',
+      [PLAYGROUND_CLI, 'start', '-e', `${botUrl}/api/messages`, '-c', 'msteams', '--disable-telemetry', '-p', String(playgroundPort)],
+      playgroundEnv,
+      log,
+    );
+    children.push(playground);
+    const playgroundUrl = `http://127.0.0.1:${playgroundPort}`;
+    await waitFor('The Agents Playground', timeoutMs, () => answersOk(`${playgroundUrl}/`), playground.exitReason);
+
+    if (opts.openBrowserHint ?? true) {
+      const rule = '='.repeat(72);
+      log(
+        [
+          '',
+          rule,
+          '  Guest Pass is running against the sandbox tenant.',
+          '',
+          `  Open the Agents Playground:     ${playgroundUrl}`,
+          `  Sandbox directory (read-only):  ${sandbox.url}/   (self-signed certificate)`,
+          `  Bot endpoint:                   ${botUrl}/api/messages`,
+          '',
+          '  In the Playground: open "General / Contoso Marketing", type @, pick Guest Pass,',
+          '  then e.g. "/invite alice@fabrikam.com Alice Smith" or "invite" for the card.',
+          '',
+          '  Ctrl-C stops all three.',
+          rule,
+          '',
+        ].join('\n'),
+      );
+    }
+    return { playgroundUrl, botUrl, sandboxUrl: sandbox.url, sandbox, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      reset: { type: 'boolean', default: false },
+      'bot-port': { type: 'string' },
+      'sandbox-port': { type: 'string' },
+      'playground-port': { type: 'string' },
+    },
+  });
+  // Ports: flags, else env/.env.playground (so the Toolkit's flow and this script agree), else defaults.
+  const file = readEnvFile(fromRoot('env/.env.playground'));
+  const port = (flag: string | undefined, value: string | undefined, fallback: number) => {
+    const text = flag ?? value;
+    if (text === undefined) return fallback;
+    if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 65535) throw new DevStackError(`"${text}" is not a port`);
+    return Number(text);
+  };
+  const stack = await startDevStack({
+    resetDirectory: values.reset,
+    botPort: port(values['bot-port'], file.PORT, 3978),
+    sandboxPort: port(values['sandbox-port'], file.SANDBOX_PORT, 3979),
+    playgroundPort: port(values['playground-port'], file.PLAYGROUND_PORT, 56150),
+    dataDir: file.DATA_DIR,
+    playgroundConfig: file.M365_AGENTS_PLAYGROUND_CONFIG_PATH,
+  });
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      console.log(`${signal} again: killing now`);
+      process.exit(130);
+    }
+    stopping = true;
+    console.log(`\n${signal}: stopping the Playground, the bot and the sandbox tenant...`);
+    stack.stop().then(
+      () => {
+        console.log('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof DevStackError ? `npm run dev: ${err.message}` : err);
+    process.exit(1);
+  });
+}
