@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config';
 import { ApprovalRequests } from './domain/approvals';
 import { AuditLog } from './domain/audit';
+import { AuditExports } from './domain/auditExport';
 import { BackgroundWork } from './domain/backgroundWork';
 import type { GuestDirectory } from './domain/directory';
 import { defaultSleep, type InviteDeps } from './domain/invite';
@@ -86,6 +87,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
   };
 
   const approvals = new ApprovalRequests(store);
+  const exports = new AuditExports(store, audit);
   const background = new BackgroundWork({
     store,
     directory,
@@ -112,6 +114,8 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     invite,
     records,
     approvals,
+    exports,
+    publicBaseUrl: config.publicBaseUrl,
     directory,
     logger,
   });
@@ -120,6 +124,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     adapter,
     bot,
     logger,
+    exports,
     readiness: async () => {
       const [storeOk, graphOk] = await Promise.all([
         store.ping().catch(() => false),

@@ -67,6 +67,8 @@ export interface AppConfig {
   dataDir: string;
   storageConnectionString?: string;
   logLevel: string;
+  /** Where people reach this bot's own links (the audit export); App Service's host name when not set. */
+  publicBaseUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -144,6 +146,8 @@ const envSchema = z.object({
   APPROVAL_REMINDER_HOURS: integerText(1, 24 * 30),
   DATA_DIR: optionalText,
   AZURE_STORAGE_CONNECTION_STRING: optionalText,
+  PUBLIC_BASE_URL: optionalText.pipe(z.url({ message: 'must be a URL' }).optional()),
+  WEBSITE_HOSTNAME: optionalText,
   LOG_LEVEL: optionalText.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info')),
 });
 
@@ -230,5 +234,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.DATA_DIR ?? './.data',
     storageConnectionString: e.AZURE_STORAGE_CONNECTION_STRING,
     logLevel: e.LOG_LEVEL,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? (e.WEBSITE_HOSTNAME ? `https://${e.WEBSITE_HOSTNAME}` : `http://localhost:${e.PORT ?? 3978}`)).replace(/\/+$/, ''),
   };
 }

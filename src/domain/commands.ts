@@ -12,7 +12,8 @@ export type Command =
   | { kind: 'invite'; lines: InviteLine[]; resend: boolean; sendEmail?: boolean }
   | { kind: 'inviteCard' }
   | { kind: 'status'; email: string }
-  | { kind: 'guests' }
+  | { kind: 'guests'; page: number }
+  | { kind: 'audit' }
   | { kind: 'requests' }
   | { kind: 'help' }
   | { kind: 'unknown'; word: string };
@@ -84,8 +85,13 @@ export function parseCommand(text: string): Command {
     }
     case 'status':
       return { kind: 'status', email: args.trim().split(/\s+/)[0] ?? '' };
-    case 'guests':
-      return { kind: 'guests' };
+    case 'guests': {
+      const page = Number.parseInt(args.trim(), 10);
+      return { kind: 'guests', page: Number.isFinite(page) && page > 0 ? page : 1 };
+    }
+    case 'audit':
+    case 'export':
+      return { kind: 'audit' };
     case 'requests':
       return { kind: 'requests' };
     case 'help':

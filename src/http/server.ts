@@ -11,6 +11,8 @@ export interface HttpDeps {
   adapter: GuestPassAdapter;
   bot: { run(context: TurnContext): Promise<void> };
   logger: Logger;
+  /** Short-lived audit export links (GET /exports/{token}.csv). */
+  exports: { download(token: string): Promise<{ csv: string; groupId: string } | undefined> };
   /** Store and Graph token reachable: what /readyz reports. */
   readiness: () => Promise<Record<string, boolean>>;
 }
@@ -39,6 +41,24 @@ export function createHttpServer(deps: HttpDeps): Server {
     const checks = await deps.readiness().catch(() => ({ readiness: false }));
     const ready = Object.values(checks).every(Boolean);
     res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
+  });
+
+  server.get('/exports/:file', async (req, res) => {
+    const token = String(req.params.file ?? '').replace(/\.csv$/, '');
+    const found = await deps.exports.download(token).catch((e: unknown) => {
+      deps.logger.error({ err: e }, 'audit export failed');
+      return undefined;
+    });
+    if (!found) {
+      res.send(404, { error: 'NotFound', message: 'This link has expired or does not exist. Ask Guest Pass for a new one with /audit.' });
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': 'attachment; filename="guest-pass-audit.csv"',
+      'cache-control': 'no-store',
+    });
+    res.end(found.csv);
   });
 
   server.post('/api/messages', async (req, res) => {

@@ -12,15 +12,18 @@ import {
 import type { Logger } from 'pino';
 import type { PolicyConfig } from '../config';
 import type { ApprovalRequest, ApprovalRequests } from '../domain/approvals';
+import type { AuditExports } from '../domain/auditExport';
+import { guestStatus, teamGuests } from '../domain/guestStatus';
+import { DirectoryError } from '../domain/directory';
 import { parseCommand, type Command } from '../domain/commands';
-import { domainOf, inviteInputSchema, validateInvite, type InviteInput, type ValidInvite } from '../domain/email';
+import { checkEmail, domainOf, inviteInputSchema, validateInvite, type InviteInput, type ValidInvite } from '../domain/email';
 import type { AuditAction, AuditEntry } from '../domain/audit';
 import type { GuestDirectory } from '../domain/directory';
 import { inviteGuest, outcomeOfError, type InviteDeps, type TeamRef } from '../domain/invite';
 import type { InvitationRecord, InvitationRecords, Person } from '../domain/invitationRecords';
 import { recordCard } from './cardUpdates';
 import type { InvitationOutcome } from '../domain/outcome';
-import { domainRefusal, inviteRight } from '../domain/policy';
+import { domainRefusal, inviteRight, type TeamRole } from '../domain/policy';
 import type { TeamRoles } from '../domain/roles';
 import { textsFor, type Texts } from '../text/en';
 import { approvalCard, inviteFormCard, resultCard, type AdaptiveCard } from './cards';
@@ -35,6 +38,9 @@ export interface BotDeps {
   invite: InviteDeps;
   records: InvitationRecords;
   approvals: ApprovalRequests;
+  exports: AuditExports;
+  /** Base of the links this bot serves itself (the audit export). */
+  publicBaseUrl: string;
   directory: GuestDirectory;
   logger: Logger;
 }
@@ -60,8 +66,9 @@ export class GuestPassBot extends TeamsActivityHandler {
   private readonly commands: { [K in Command['kind']]: (turn: Turn, command: Extract<Command, { kind: K }>) => Promise<void> } = {
     invite: (turn, command) => this.inviteByCommand(turn, command),
     inviteCard: (turn) => this.postInviteCard(turn),
-    status: (turn) => this.reply(turn, turn.texts.notYet),
-    guests: (turn) => this.reply(turn, turn.texts.notYet),
+    status: (turn, command) => this.status(turn, command.email),
+    guests: (turn, command) => this.guests(turn, command.page),
+    audit: (turn) => this.auditExport(turn),
     requests: (turn) => this.listRequests(turn),
     help: (turn) => this.reply(turn, turn.texts.help),
     unknown: (turn, command) => this.reply(turn, turn.texts.unknownCommand(command.word)),
@@ -341,6 +348,62 @@ export class GuestPassBot extends TeamsActivityHandler {
       card: approvalCard(turn.texts, request, { revealRedeemUrl: true }),
       publicCard: approvalCard(turn.texts, request, { revealRedeemUrl: reveal }),
     };
+  }
+
+  // ---- where guests stand ------------------------------------------------------------------------
+
+  /** Runs a report for a role; Graph failures become the plain-language failure text. */
+  private async report(turn: Turn, allowed: (role: TeamRole) => boolean, refusal: string, work: (team: TeamTurn) => Promise<string>): Promise<void> {
+    const team = await this.teamTurn(turn);
+    if ('refusal' in team) return this.reply(turn, team.refusal);
+    try {
+      if (!allowed(await this.deps.roles.roleOf(team.team.groupId, team.caller.id))) return this.reply(turn, refusal);
+      await this.reply(turn, await work(team));
+    } catch (e) {
+      if (!(e instanceof DirectoryError)) throw e;
+      const outcome = outcomeOfError(e, { kind: 'failed', email: '', displayName: '' }, '');
+      turn.log.warn({ kind: e.kind, requestId: e.trace.requestId }, 'report failed');
+      await this.reply(turn, `${turn.texts.failures[outcome.failure ?? 'unexpected'](outcome.detail ?? '')}${e.trace.requestId ? ` (request-id ${e.trace.requestId})` : ''}`);
+    }
+  }
+
+  private async status(turn: Turn, rawEmail: string): Promise<void> {
+    const s = turn.texts.status;
+    const email = checkEmail(rawEmail);
+    if (!email.ok) return this.reply(turn, rawEmail ? turn.texts.fieldErrors[email.code] : s.usage);
+    await this.report(turn, (role) => role === 'owner' || role === 'member', s.membersOnly, async (team) => {
+      const g = await guestStatus(this.deps, team.team.groupId, email.value);
+      if (!g.user && !g.record) return s.notFound(email.value);
+      return [
+        s.heading(g.displayName, g.email),
+        g.record ? s.invited(turn.texts.when(g.record.createdAt), g.record.invitedBy.name) : s.notInvitedHere,
+        g.state ? s.state(turn.texts.states[g.state], turn.texts.when(g.stateChangedAt)) : '',
+        s.inTeam(g.inTeam),
+        g.record ? s.lastOutcome(turn.texts.outcomeTitles[g.record.outcome]) : '',
+      ]
+        .filter(Boolean)
+        .join('\n');
+    });
+  }
+
+  private async guests(turn: Turn, page: number): Promise<void> {
+    const t = turn.texts.guests;
+    await this.report(turn, (role) => role === 'owner', t.ownersOnly, async (team) => {
+      const result = await teamGuests(this.deps, team.team.groupId, page);
+      if (result.total === 0) return t.none;
+      const lines = result.items.map((g) =>
+        t.line(g.displayName, g.email, g.state ? turn.texts.states[g.state] : '?', turn.texts.when(g.record?.createdAt), g.record?.invitedBy.name ?? '', g.inTeam),
+      );
+      return [t.heading(result.total, result.page, result.pages), ...lines, result.page < result.pages ? t.more(result.page + 1) : ''].filter(Boolean).join('\n');
+    });
+  }
+
+  private async auditExport(turn: Turn): Promise<void> {
+    await this.report(turn, (role) => role === 'owner', turn.texts.audit.ownersOnly, async (team) => {
+      const { token } = await this.deps.exports.grant(team.team.groupId, team.caller);
+      await this.audit(team, 'export', 'audit log', 'link issued');
+      return turn.texts.audit.link(`${this.deps.publicBaseUrl}/exports/${token}.csv`, 10);
+    });
   }
 
   private async listRequests(turn: Turn): Promise<void> {

@@ -5,6 +5,7 @@ import type { OutcomeKind, SubjectState } from '../domain/outcome';
 
 export const en = {
   product: 'Guest Pass',
+  when: (iso?: string) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : ''),
   help: [
     '**Guest Pass** brings external people into this team as guests.',
     '',
@@ -15,13 +16,13 @@ export const en = {
     '- `@Guest Pass /status alice@fabrikam.com`: where that guest stands.',
     '- `@Guest Pass /guests`: this team\'s guests invited through Guest Pass (owners).',
     '- `@Guest Pass /requests`: invitation requests waiting for an owner (owners).',
+    '- `@Guest Pass /audit`: a link to download this team\'s audit log as CSV (owners).',
   ].join('\n'),
   personalChat:
     'Invitations happen in a team channel: @mention Guest Pass there with `/invite alice@fabrikam.com`. Type `help` to see everything I can do.',
   unknownCommand: (word: string) => `I don't know "${word}". Type \`help\` to see what I can do.`,
   notInTeam: 'Invitations happen in a team channel: add Guest Pass to a team and @mention it in one of its channels.',
   somethingWentWrong: (ref: string) => `Something went wrong on my side and nothing was changed. Reference: ${ref}.`,
-  notYet: 'That command is not available in this version of Guest Pass yet.',
   cardExpired: 'This card is out of date. Type `@Guest Pass invite` for a new one.',
 
   inviteCard: {
@@ -112,6 +113,32 @@ export const en = {
     unexpected: () => 'Something unexpected went wrong. Nothing more was done.',
   } satisfies Record<FailureCode, (detail: string) => string>,
 
+  status: {
+    usage: 'Tell me whose status to show: `/status alice@fabrikam.com`.',
+    membersOnly: 'Only members of this team can ask where its guests stand.',
+    notFound: (email: string) => `${email} is not in your directory and was not invited through Guest Pass.`,
+    heading: (name: string, email: string) => `**${name}** (${email})`,
+    invited: (when: string, by: string) => `- Invited through Guest Pass on ${when} by ${by}`,
+    notInvitedHere: '- Not invited through Guest Pass',
+    state: (state: string, since: string) => (since ? `- Status: ${state} (since ${since})` : `- Status: ${state}`),
+    inTeam: (yes: boolean) => `- Member of this team: ${yes ? 'yes' : 'no'}`,
+    lastOutcome: (outcome: string) => `- Last outcome: ${outcome}`,
+  },
+
+  guests: {
+    ownersOnly: "Only this team's owners can list its guests.",
+    none: 'No guests have been invited to this team through Guest Pass yet.',
+    heading: (total: number, page: number, pages: number) => `**${total} guest${total === 1 ? '' : 's'} invited through Guest Pass** (page ${page} of ${pages})`,
+    line: (name: string, email: string, state: string, when: string, by: string, inTeam: boolean) =>
+      `- ${name} (${email}): ${state}${inTeam ? '' : ', not in the team'}; invited ${when} by ${by}`,
+    more: (next: number) => `More: \`/guests ${next}\``,
+  },
+
+  audit: {
+    ownersOnly: "Only this team's owners can export its audit log.",
+    link: (url: string, minutes: number) => `This team's audit log as CSV (the link works for ${minutes} minutes and only for this team): ${url}`,
+  },
+
   approval: {
     requestTitle: 'Invitation request',
     requestSummary: (requester: string, guest: string) => `${requester} asks to invite ${guest} to this team. Any team owner can approve or decline.`,
@@ -158,6 +185,50 @@ export const en = {
     notAllowedToSeeLink: "Only the inviter and the team's owners can see the redeem link.",
     nextStep: 'Next',
     whoMayApprove: 'Who may approve',
+  },
+
+  bulk: {
+    previewTitle: (count: number) => `Invite ${count.toLocaleString('en-US')} ${count === 1 ? 'person' : 'people'} to this team?`,
+    previewIntro: 'Nothing has been sent yet. Check the list, then confirm.',
+    goodLines: 'Will be invited or added',
+    problemLines: 'Lines set aside',
+    refusedLines: 'Refused by your organization',
+    duplicateLines: 'Named twice (counted once)',
+    problemsHeading: 'These lines will not be sent:',
+    moreProblems: (n: number) => `…and ${n.toLocaleString('en-US')} more (all of them are in the results CSV).`,
+    emailOption: 'Invitation email',
+    confirm: 'Invite them',
+    cancel: 'Cancel',
+    nothingToDo: 'None of these lines can be sent: correct them and post the list again.',
+    tooManyLines: (lines: number, max: number) =>
+      `That list has ${lines.toLocaleString('en-US')} lines; one bulk invitation takes at most ${max.toLocaleString('en-US')}. Split it and post the parts one by one.`,
+    notAllowed: (reason: string) => `Only people who may invite guests directly can run a bulk invitation. ${reason}`,
+    cancelled: 'Bulk invitation cancelled: nothing was sent.',
+    progressTitle: (done: number, total: number) => `Inviting: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} done`,
+    finishedTitle: (total: number) => `Bulk invitation finished: ${total.toLocaleString('en-US')} ${total === 1 ? 'person' : 'people'}`,
+    startedBy: (name: string) => `Confirmed by ${name}. This card updates as the invitations go out; you can leave it.`,
+    finishedBy: (name: string) => `Confirmed by ${name}.`,
+    resultsHeading: 'Results',
+    resultsShown: (shown: number, total: number) =>
+      shown < total ? `Showing ${shown} of ${total.toLocaleString('en-US')} lines, problems first; the CSV has all of them.` : '',
+    columns: { line: 'Line', email: 'Email', outcome: 'Outcome', reason: 'Reason' },
+    downloadCsv: 'Results as CSV',
+    csvIntro: (lines: number) => `Results of the bulk invitation, ${lines.toLocaleString('en-US')} lines (CSV):`,
+    csvTruncated: (shown: number, total: number) => `(first ${shown} of ${total} lines: the message would be too long for Teams)`,
+    csvHeader: ['line', 'email', 'display name', 'outcome', 'reason', 'user id', 'graph error code', 'request id'],
+    outcomes: {
+      invited: 'Invited',
+      added: 'Added',
+      alreadyInTeam: 'Already in team',
+      pendingAdd: 'Pending add',
+      refused: 'Refused',
+      failed: 'Failed',
+      invalid: 'Not sent',
+      duplicate: 'Duplicate',
+      inProgress: 'In progress',
+    },
+    duplicateOf: (line: number) => `Same address as line ${line}.`,
+    pendingAddReason: 'Invited; the team add finishes in the background once Microsoft Entra has created the guest.',
   },
 };
 

@@ -42,7 +42,9 @@ describe('parsing commands', () => {
 
   it('reads status, guests, requests and help; names an unknown word', () => {
     assert.deepEqual(parseCommand('/status alice@fabrikam.com'), { kind: 'status', email: 'alice@fabrikam.com' });
-    assert.deepEqual(parseCommand('guests'), { kind: 'guests' });
+    assert.deepEqual(parseCommand('guests'), { kind: 'guests', page: 1 });
+    assert.deepEqual(parseCommand('/guests 3'), { kind: 'guests', page: 3 });
+    assert.deepEqual(parseCommand('/audit'), { kind: 'audit' });
     assert.deepEqual(parseCommand('/requests'), { kind: 'requests' });
     assert.deepEqual(parseCommand(''), { kind: 'help' });
     assert.deepEqual(parseCommand('/frobnicate'), { kind: 'unknown', word: 'frobnicate' });

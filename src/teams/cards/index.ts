@@ -135,8 +135,6 @@ export interface ApprovalCardData {
   redeemUrl: string;
 }
 
-const when = (iso: string | undefined) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '');
-
 export function approvalCard(texts: Texts, request: ApprovalRequest, view: { revealRedeemUrl: boolean }): AdaptiveCard {
   const a = texts.approval;
   const guest = `${request.invite.displayName} (${request.invite.email})`;
@@ -144,9 +142,9 @@ export function approvalCard(texts: Texts, request: ApprovalRequest, view: { rev
     { title: a.requestedBy, value: request.requester.name },
     { title: a.guest, value: request.invite.email },
     { title: a.name, value: request.invite.displayName },
-    { title: a.requestedAt, value: when(request.createdAt) },
+    { title: a.requestedAt, value: texts.when(request.createdAt) },
   ];
-  if (request.decidedBy) facts.push({ title: a.decidedBy, value: request.decidedBy.name }, { title: a.decidedAt, value: when(request.decidedAt) });
+  if (request.decidedBy) facts.push({ title: a.decidedBy, value: request.decidedBy.name }, { title: a.decidedAt, value: texts.when(request.decidedAt) });
   const outcome = request.outcome;
   if (outcome?.state) facts.push({ title: texts.result.status, value: texts.states[outcome.state] });
   if (outcome?.trace?.requestId && (outcome.kind === 'failed' || outcome.kind === 'refused')) facts.push({ title: texts.result.requestId, value: outcome.trace.requestId });

@@ -1,0 +1,85 @@
+// Where guests stand: the record Guest Pass keeps, refreshed from the directory (state,
+// redemption time, team membership), for /status and /guests.
+import type { DirectoryUser, GuestDirectory } from './directory';
+import type { InvitationRecord, InvitationRecords } from './invitationRecords';
+import type { SubjectState } from './outcome';
+
+export interface GuestStatus {
+  email: string;
+  displayName: string;
+  record?: InvitationRecord;
+  /** Absent when the directory has nobody with that address. */
+  user?: DirectoryUser;
+  state?: SubjectState;
+  stateChangedAt?: string;
+  inTeam: boolean;
+}
+
+export interface StatusDeps {
+  directory: GuestDirectory;
+  records: InvitationRecords;
+}
+
+const stateOf = (user: DirectoryUser): SubjectState => (user.userType === 'Member' ? 'Member' : (user.externalUserState ?? 'PendingAcceptance'));
+
+/** Keeps the record in step with what the directory says now. */
+async function refreshRecord(deps: StatusDeps, record: InvitationRecord, user: DirectoryUser, inTeam: boolean): Promise<void> {
+  const state = stateOf(user);
+  if (record.state === state && record.inGroup === inTeam) return;
+  await deps.records.update(record.groupId, record.email, (r) => ({
+    ...r,
+    state,
+    stateChangedAt: user.externalUserStateChangeDateTime ?? r.stateChangedAt,
+    inGroup: inTeam,
+    updatedAt: new Date().toISOString(),
+  }));
+}
+
+export async function guestStatus(deps: StatusDeps, groupId: string, email: string): Promise<GuestStatus> {
+  const [record, user] = await Promise.all([deps.records.get(groupId, email), deps.directory.findUserByEmail(email)]);
+  const inTeam = user ? await deps.directory.isGroupMember(groupId, user.id) : false;
+  if (record && user) await refreshRecord(deps, record, user, inTeam);
+  return {
+    email,
+    displayName: user?.displayName ?? record?.displayName ?? email,
+    record,
+    user,
+    state: user ? stateOf(user) : record?.state,
+    stateChangedAt: user?.externalUserStateChangeDateTime ?? record?.stateChangedAt,
+    inTeam,
+  };
+}
+
+export interface GuestPage {
+  items: GuestStatus[];
+  page: number;
+  pages: number;
+  total: number;
+}
+
+/**
+ * This team's guests invited through Guest Pass, newest first, one page at a time. States come
+ * from the directory in reads of 15 ids, not one call per guest.
+ */
+export async function teamGuests(deps: StatusDeps, groupId: string, page: number, pageSize = 20): Promise<GuestPage> {
+  const all = (await deps.records.listForGroup(groupId)).filter((r) => r.userId).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const pages = Math.max(1, Math.ceil(all.length / pageSize));
+  const current = Math.min(Math.max(1, page), pages);
+  const slice = all.slice((current - 1) * pageSize, current * pageSize);
+  const users = new Map<string, DirectoryUser>();
+  const ids = slice.map((r) => r.userId!);
+  for (let i = 0; i < ids.length; i += 15) for (const u of await deps.directory.getUsers(ids.slice(i, i + 15))) users.set(u.id, u);
+  const items = slice.map((record): GuestStatus => {
+    const user = users.get(record.userId!);
+    return {
+      email: record.email,
+      displayName: user?.displayName ?? record.displayName,
+      record,
+      user,
+      state: user ? stateOf(user) : record.state,
+      stateChangedAt: user?.externalUserStateChangeDateTime ?? record.stateChangedAt,
+      inTeam: record.inGroup,
+    };
+  });
+  return { items, page: current, pages, total: all.length };
+}

@@ -1,0 +1,135 @@
+// Where guests stand (/status, /guests), resending an invitation, and the audit export.
+import { after, before, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { cardAction, mentionMessage, USERS, LEGAL_TEAM, type TestUser, type Where } from '../support/activities';
+import { cardOf, cardText } from '../support/connector';
+import { startHarness, type Harness } from '../support/harness';
+
+let h: Harness;
+let where: Where;
+
+before(async () => {
+  h = await startHarness();
+  where = { serviceUrl: h.connector.url };
+});
+after(async () => h.close());
+beforeEach(() => {
+  h.sandbox.reset();
+  h.sandbox.clearRequests();
+  h.connector.clear();
+});
+
+async function say(from: TestUser, text: string, at: Where = where) {
+  const activity = mentionMessage(at, from, text);
+  assert.equal((await h.post(activity)).status, 200);
+  return h.connector.waitFor((a) => a.method === 'POST' && a.targetId === activity.id);
+}
+const textOf = async (from: TestUser, text: string, at?: Where) => (await say(from, text, at)).activity.text ?? '';
+
+describe('/status', () => {
+  it('says who invited a guest, when, where they stand and whether they are in the team', async () => {
+    await say(USERS.alexOwner, '/invite amy@fabrikam.com Amy Adams');
+    const pending = await textOf(USERS.adeleMember, '/status amy@fabrikam.com');
+    assert.match(pending, /\*\*Amy Adams\*\* \(amy@fabrikam\.com\)/);
+    assert.match(pending, /Invited through Guest Pass on \d{4}-\d\d-\d\d \d\d:\d\d UTC by Alex Wilber/);
+    assert.match(pending, /Status: Pending acceptance/);
+    assert.match(pending, /Member of this team: yes/);
+
+    h.sandbox.redeem('amy@fabrikam.com');
+    assert.match(await textOf(USERS.alexOwner, '/status AMY@fabrikam.com'), /Status: Accepted/);
+  });
+
+  it('reads the directory for people Guest Pass did not invite', async () => {
+    const text = await textOf(USERS.alexOwner, '/status lynner@northwind.com');
+    assert.match(text, /Not invited through Guest Pass/);
+    assert.match(text, /Member of this team: no/);
+    assert.match(await textOf(USERS.alexOwner, '/status nobody@nowhere.com'), /not in your directory/);
+  });
+
+  it('refuses guests, and explains a bad or missing address', async () => {
+    assert.match(await textOf(USERS.pattiGuest, '/status amy@fabrikam.com'), /Only members of this team/);
+    assert.match(await textOf(USERS.alexOwner, '/status'), /Tell me whose status/);
+    assert.match(await textOf(USERS.alexOwner, '/status not-an-address'), /Enter a valid email address/);
+  });
+});
+
+describe('/guests', () => {
+  it("lists this team's guests for owners, with their state, in pages", async () => {
+    for (let i = 1; i <= 22; i++) await say(USERS.alexOwner, `/invite g${i}@fabrikam.com Guest ${i}`);
+    h.sandbox.redeem('g22@fabrikam.com');
+    const first = await textOf(USERS.alexOwner, '/guests');
+    assert.match(first, /2\d guests invited through Guest Pass\*\* \(page 1 of 2\)/, "22 here plus those of earlier tests");
+    assert.match(first, /Guest 22 \(g22@fabrikam\.com\): Accepted/);
+    assert.match(first, /Guest 3 \(g3@fabrikam\.com\): Pending acceptance/);
+    assert.match(first, /More: `\/guests 2`/);
+    assert.equal(first.split('\n').filter((l) => l.startsWith('- ')).length, 20);
+    const second = await textOf(USERS.alexOwner, '/guests 2');
+    assert.match(second, /page 2 of 2/);
+    assert.match(second, /g1@fabrikam\.com/);
+    const reads = h.sandbox.requests().filter((r) => r.method === 'GET' && r.query.$filter?.startsWith('id in'));
+    assert.ok(reads.length <= 4, `states read in batches (${reads.length} reads for two pages)`);
+  });
+
+  it('refuses members', async () => {
+    assert.match(await textOf(USERS.adeleMember, '/guests'), /Only this team's owners/);
+  });
+});
+
+describe('resending an invitation', () => {
+  it('creates a new invitation and redeem link for a pending guest from the card', async () => {
+    const reply = await say(USERS.alexOwner, '/invite ian@fabrikam.com');
+    const first = h.sandbox.snapshot().invitations[0]!;
+    const res = await h.post(cardAction(where, USERS.meganOwner, 'resendInvitation', { email: 'ian@fabrikam.com' }, reply.id));
+    const text = cardText((res.body as { value: unknown }).value);
+    assert.match(text, /Re-invited/);
+    const invitations = h.sandbox.snapshot().invitations.filter((i) => i.invitedUserEmailAddress === 'ian@fabrikam.com');
+    assert.equal(invitations.length, 2);
+    assert.equal(invitations[1]!.userId, first.userId, 'same guest');
+    assert.notEqual(invitations[1]!.inviteRedeemUrl, first.inviteRedeemUrl);
+    assert.ok(text.includes(invitations[1]!.inviteRedeemUrl), 'the new link is on the card');
+  });
+
+  it('resends by command and refuses once the guest has accepted', async () => {
+    await say(USERS.alexOwner, '/invite jay@fabrikam.com');
+    assert.match(cardText(cardOf(await say(USERS.alexOwner, '/invite --resend jay@fabrikam.com'))), /Re-invited/);
+    h.sandbox.redeem('jay@fabrikam.com');
+    const refused = cardText(cardOf(await say(USERS.alexOwner, '/invite --resend jay@fabrikam.com')));
+    assert.match(refused, /already accepted/);
+    assert.equal(h.sandbox.snapshot().invitations.filter((i) => i.invitedUserEmailAddress === 'jay@fabrikam.com').length, 2);
+  });
+
+  it('does not let a member resend under the approval policy', async () => {
+    const reply = await say(USERS.alexOwner, '/invite kim@fabrikam.com');
+    const res = await h.post(cardAction(where, USERS.adeleMember, 'resendInvitation', { email: 'kim@fabrikam.com' }, reply.id));
+    assert.match(cardText((res.body as { value: unknown }).value), /Refused/);
+    assert.equal(h.sandbox.snapshot().invitations.filter((i) => i.invitedUserEmailAddress === 'kim@fabrikam.com').length, 1);
+  });
+});
+
+describe('the audit log', () => {
+  it("gives owners a short-lived CSV link with this team's actions only", async () => {
+    await say(USERS.alexOwner, '/invite lou@fabrikam.com');
+    h.sandbox.settings({ suspiciousActivityBlock: true });
+    await say(USERS.alexOwner, '/invite max@fabrikam.com');
+    h.sandbox.settings({ suspiciousActivityBlock: false });
+    await say(USERS.adeleMember, '/invite ned@fabrikam.com');
+    await say(USERS.alexOwner, '/invite other@fabrikam.com', { ...where, teamId: LEGAL_TEAM });
+
+    const text = await textOf(USERS.alexOwner, '/audit');
+    const url = /(http\S+\.csv)/.exec(text)?.[1];
+    assert.ok(url, text);
+    const csv = await (await fetch(url.replace(/^http:\/\/localhost:\d+/, h.botUrl))).text();
+    const lines = csv.trim().split('\r\n');
+    assert.equal(lines[0], 'time,action,actor,actor id,subject,outcome,reason,user id,invitation id,graph code,graph request id');
+    assert.ok(lines.some((l) => /,invite,Alex Wilber,.*,lou@fabrikam\.com,invited,/.test(l)));
+    assert.ok(lines.some((l) => /,invite,Alex Wilber,.*,max@fabrikam\.com,failed,suspiciousActivity,.*,Forbidden,[0-9a-f-]{36}$/.test(l)), 'failures carry the request-id');
+    assert.ok(lines.some((l) => /,request,Adele Vance,.*,ned@fabrikam\.com,requested,/.test(l)));
+    assert.ok(!csv.includes('other@fabrikam.com'), "no other team's data");
+  });
+
+  it('answers 404 to an unknown or malformed token and refuses members', async () => {
+    assert.equal((await fetch(`${h.botUrl}/exports/${'A'.repeat(43)}.csv`)).status, 404);
+    assert.equal((await fetch(`${h.botUrl}/exports/..%2F..%2Fetc.csv`)).status, 404);
+    assert.match(await textOf(USERS.adeleMember, '/audit'), /Only this team's owners/);
+  });
+});
