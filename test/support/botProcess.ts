@@ -9,6 +9,8 @@ export interface BotProcess {
   url: string;
   child: ChildProcess;
   output: () => string;
+  /** Resolves with the exit code (null when a signal ended it). */
+  exited: Promise<number | null>;
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -41,6 +43,7 @@ export async function startBotProcess(env: Record<string, string>, port: number)
     url,
     child,
     output: () => output,
+    exited,
     kill: async (signal = 'SIGKILL') => {
       if (child.exitCode === null) child.kill(signal);
       return exited;

@@ -27,6 +27,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Test-only timings passed to createApp (see AppOverrides). */
   overrides?: AppOverrides;
+  /** Where the bot's JSON logs go (default: nowhere unless TEST_LOG_LEVEL is set). */
+  logs?: { level: string; stream: { write(line: string): void } };
   /** false: the bot runs without BOT_ALLOW_ANONYMOUS, so `env` must give it an identity. Default true. */
   anonymous?: boolean;
   sandbox?: SandboxTenant;
@@ -49,7 +51,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   connector.teams.set(MARKETING_TEAM, { id: MARKETING_TEAM, name: 'Contoso Marketing', aadGroupId: MARKETING_GROUP });
   connector.teams.set(LEGAL_TEAM, { id: LEGAL_TEAM, name: 'Contoso Legal', aadGroupId: NO_GUESTS_GROUP });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'guest-pass-'));
-  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const logger = options.logs ? createLogger(options.logs.level, options.logs.stream) : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 
   const build = async (env: Record<string, string> = {}) => {
     const anonymous: Record<string, string> = options.anonymous === false ? {} : { BOT_ALLOW_ANONYMOUS: 'true' };
