@@ -10,6 +10,8 @@ export interface SentActivity {
   /** For POST: the activity replied to (if any); for PUT: the activity updated. */
   targetId?: string;
   id: string;
+  /** The Authorization header the bot sent with this call (undefined: none). */
+  authorization?: string;
   activity: Record<string, unknown> & { type?: string; text?: string; attachments?: { contentType: string; content: Record<string, unknown> }[] };
 }
 
@@ -19,8 +21,16 @@ export interface TeamInfo {
   aadGroupId: string;
 }
 
+/** Any call the bot made to the connector, with the Authorization header it carried. */
+export interface ConnectorCall {
+  method: string;
+  path: string;
+  authorization?: string;
+}
+
 export class ConnectorStandIn {
   readonly sent: SentActivity[] = [];
+  readonly calls: ConnectorCall[] = [];
   readonly teams = new Map<string, TeamInfo>();
   /** GET /v3/teams calls, to check team resolution is cached. */
   teamDetailCalls = 0;
@@ -46,6 +56,8 @@ export class ConnectorStandIn {
     const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
     const url = new URL(req.url ?? '/', 'http://x');
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const authorization = req.headers.authorization;
+    this.calls.push({ method: req.method ?? '', path: url.pathname, authorization });
     const json = (status: number, value: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(value));
@@ -61,12 +73,12 @@ export class ConnectorStandIn {
       const conversationId = parts[2]!;
       if (req.method === 'POST') {
         const id = `bot-${randomUUID()}`;
-        this.sent.push({ method: 'POST', conversationId, targetId: parts[4], id, activity: body });
+        this.sent.push({ method: 'POST', conversationId, targetId: parts[4], id, authorization, activity: body });
         this.notify();
         return json(200, { id });
       }
       if (req.method === 'PUT' && parts[4]) {
-        this.sent.push({ method: 'PUT', conversationId, targetId: parts[4], id: parts[4], activity: body });
+        this.sent.push({ method: 'PUT', conversationId, targetId: parts[4], id: parts[4], authorization, activity: body });
         this.notify();
         return json(200, { id: parts[4] });
       }
@@ -100,6 +112,7 @@ export class ConnectorStandIn {
 
   clear(): void {
     this.sent.length = 0;
+    this.calls.length = 0;
   }
 }
 
