@@ -10,6 +10,12 @@ import { ApprovalRequests } from './domain/approvals';
 import { AuditLog } from './domain/audit';
 import { AuditExports } from './domain/auditExport';
 import { BackgroundWork } from './domain/backgroundWork';
+import type { BulkDirectory } from './domain/bulk/bulkDirectory';
+import { BulkJobs } from './domain/bulk/bulkJob';
+import { BulkRunner } from './domain/bulk/bulkRunner';
+import { RequestPacer } from './domain/bulk/pacer';
+import { GraphBulkDirectory } from './graph/graphBulk';
+import { BulkInvitations } from './teams/bulk';
 import type { GuestDirectory } from './domain/directory';
 import { defaultSleep, type InviteDeps } from './domain/invite';
 import { InvitationRecords } from './domain/invitationRecords';
@@ -41,6 +47,7 @@ export interface AppOverrides {
   directory?: GuestDirectory;
   store?: DocumentStore;
   memberAddBackoffMs?: number[];
+  bulkDirectory?: BulkDirectory;
   /** Shorter waits for tests: first retry of a pending add, its backoff, the reminder age. */
   pendingAddFirstRetryMs?: number;
   pendingAddBackoffMs?: number[];
@@ -52,7 +59,9 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
   logger.info({ graph: config.graph.baseUrl, authority: config.graph.authorityHost, credential: kind, anonymousBot: config.bot.anonymous }, 'starting');
   if (config.bot.anonymous) logger.warn('BOT_ALLOW_ANONYMOUS=true: requests are NOT authenticated. Local tools only, never production.');
 
-  const directory = overrides.directory ?? new GraphDirectory(createGraphClient(config.graph, credential));
+  const graphClient = createGraphClient(config.graph, credential);
+  const graphDirectory = new GraphDirectory(graphClient);
+  const directory = overrides.directory ?? graphDirectory;
   const store = overrides.store ?? createStore(config);
   const records = new InvitationRecords(store);
   const audit = new AuditLog(store);
@@ -106,6 +115,27 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     log: (level, message, fields) => logger[level](fields ?? {}, message),
   });
 
+  const bulkJobs = new BulkJobs(store);
+  const bulk = new BulkInvitations({
+    jobs: bulkJobs,
+    runner: new BulkRunner({
+      directory: overrides.bulkDirectory ?? new GraphBulkDirectory(graphClient, graphDirectory),
+      jobs: bulkJobs,
+      records,
+      pendingAdds,
+      audit,
+      // One pacer per process: every bulk job shares Graph's invitation limit.
+      pacer: new RequestPacer(),
+      rules: { ...config.policy },
+      log: logger,
+    }),
+    audit,
+    roles,
+    policy: config.policy,
+    publisher: new TeamsCardPublisher(adapter, config.bot.appId ?? ''),
+    logger,
+  });
+
   const bot = new GuestPassBot({
     policy: config.policy,
     allowedTenants: config.allowedTenants,
@@ -115,6 +145,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     records,
     approvals,
     exports,
+    bulk,
     publicBaseUrl: config.publicBaseUrl,
     directory,
     logger,
@@ -161,10 +192,12 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
       new Promise((resolve) => {
         server.listen(port, () => {
           schedule();
+          void bulk.resumeAll().catch((e: unknown) => logger.error({ err: e }, 'bulk jobs not resumed'));
           resolve((server.address() as { port: number }).port);
         });
       }),
     close: async () => {
+      bulk.stop();
       clearTimeout(timer);
       timer = undefined;
       await new Promise<void>((resolve) => server.close(() => resolve()));

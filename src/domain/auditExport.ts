@@ -15,10 +15,10 @@ interface ExportGrant {
 const COLLECTION = 'exports';
 
 export function auditCsv(entries: AuditEntry[]): string {
-  return toCsv(
+  return toCsv([
     ['time', 'action', 'actor', 'actor id', 'subject', 'outcome', 'reason', 'user id', 'invitation id', 'graph code', 'graph request id'],
-    entries.map((e) => [e.at, e.action, e.actor.name, e.actor.id, e.subject, e.outcome, e.reason, e.userId, e.invitationId, e.graphCode, e.requestId]),
-  );
+    ...entries.map((e) => [e.at, e.action, e.actor.name, e.actor.id, e.subject, e.outcome, e.reason, e.userId, e.invitationId, e.graphCode, e.requestId]),
+  ]);
 }
 
 export class AuditExports {

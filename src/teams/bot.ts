@@ -22,6 +22,7 @@ import type { GuestDirectory } from '../domain/directory';
 import { inviteGuest, outcomeOfError, type InviteDeps, type TeamRef } from '../domain/invite';
 import type { InvitationRecord, InvitationRecords, Person } from '../domain/invitationRecords';
 import { recordCard } from './cardUpdates';
+import type { BulkInvitations } from './bulk';
 import type { InvitationOutcome } from '../domain/outcome';
 import { domainRefusal, inviteRight, type TeamRole } from '../domain/policy';
 import type { TeamRoles } from '../domain/roles';
@@ -39,6 +40,7 @@ export interface BotDeps {
   records: InvitationRecords;
   approvals: ApprovalRequests;
   exports: AuditExports;
+  bulk: BulkInvitations;
   /** Base of the links this bot serves itself (the audit export). */
   publicBaseUrl: string;
   directory: GuestDirectory;
@@ -81,6 +83,9 @@ export class GuestPassBot extends TeamsActivityHandler {
     resendInvitation: (turn, data) => this.resend(turn, data),
     approveRequest: (turn, data) => this.decide(turn, data, 'approved'),
     declineRequest: (turn, data) => this.decide(turn, data, 'declined'),
+    confirmBulk: (turn, data) => this.deps.bulk.confirm(turn.context, turn.team, turn.caller, data),
+    cancelBulk: (turn, data) => this.deps.bulk.cancel(turn.team, turn.caller, data, turn.context.activity.locale),
+    bulkResultsCsv: (turn, data) => this.deps.bulk.resultsCsv(turn.team, turn.caller, data, turn.context.activity.locale),
   };
 
   constructor(private readonly deps: BotDeps) {
@@ -162,7 +167,8 @@ export class GuestPassBot extends TeamsActivityHandler {
     const team = await this.teamTurn(turn);
     if ('refusal' in team) return this.reply(turn, team.refusal);
     if (command.lines.length > 1) {
-      return this.reply(turn, 'Bulk invitations are not available yet: send one address per message.');
+      const answer = await this.deps.bulk.preview(team.team, team.caller, command.lines, { sendEmail: command.sendEmail, locale: turn.context.activity.locale });
+      return answer.card ? void (await this.replyCard(turn, answer.card)) : this.reply(turn, answer.text ?? '');
     }
     const line = command.lines[0]!;
     const typed: InviteInput = { email: line.email, displayName: line.displayName, sendEmail: command.sendEmail };

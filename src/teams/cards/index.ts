@@ -19,7 +19,7 @@ function withoutNulls(value: unknown): unknown {
   return value;
 }
 
-function expand<T extends object>(template: object, data: T): AdaptiveCard {
+export function expand<T extends object>(template: object, data: T): AdaptiveCard {
   return withoutNulls(new Template(template).expand({ $root: data })) as AdaptiveCard;
 }
 

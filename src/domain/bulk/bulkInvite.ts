@@ -1,0 +1,92 @@
+// Bulk invitation, the use cases around the runner: preview (check the list, store the job),
+// confirm (the owner said go: the job becomes runnable, once), cancel. The caller's right to invite
+// is settled by the surface before these run, from the caller's identity, never from card data.
+import type { AuditLog } from '../audit';
+import type { InviteLine } from '../commands';
+import type { Person } from '../invitationRecords';
+import type { TeamRef } from '../invite';
+import type { DomainRules } from '../policy';
+import { MAX_BULK_LINES, newBulkJob, type BulkJob, type BulkJobHeader, type BulkJobs } from './bulkJob';
+
+export interface BulkUseCaseDeps {
+  jobs: BulkJobs;
+  audit: AuditLog;
+  rules: DomainRules;
+  now: () => Date;
+}
+
+export type PreviewResult = { kind: 'preview'; job: BulkJob } | { kind: 'tooManyLines'; lines: number; max: number };
+
+export async function previewBulk(
+  deps: BulkUseCaseDeps,
+  input: { team: TeamRef; caller: Person; lines: readonly InviteLine[]; sendEmail: boolean; message?: string; locale?: string },
+): Promise<PreviewResult> {
+  if (input.lines.length > MAX_BULK_LINES) return { kind: 'tooManyLines', lines: input.lines.length, max: MAX_BULK_LINES };
+  const job = newBulkJob({
+    team: input.team,
+    requestedBy: input.caller,
+    lines: input.lines,
+    rules: deps.rules,
+    sendEmail: input.sendEmail,
+    message: input.message,
+    locale: input.locale,
+    now: deps.now(),
+  });
+  await deps.jobs.create(job);
+  return { kind: 'preview', job };
+}
+
+export type ConfirmResult =
+  | { kind: 'confirmed'; header: BulkJobHeader }
+  /** Confirmed before (a second click, another owner): nothing new happens. */
+  | { kind: 'alreadyConfirmed'; header: BulkJobHeader }
+  | { kind: 'cancelled'; header: BulkJobHeader }
+  | { kind: 'notFound' };
+
+/**
+ * Makes a previewed job runnable, exactly once (ETag), recording who confirmed it and where its
+ * progress card lives. The lines set aside at preview are audited here, with the decision.
+ */
+export async function confirmBulk(
+  deps: BulkUseCaseDeps,
+  team: TeamRef,
+  caller: Person,
+  jobId: string,
+  card?: BulkJobHeader['card'],
+): Promise<ConfirmResult> {
+  const at = deps.now().toISOString();
+  const updated = await deps.jobs.updateHeader(jobId, (h) =>
+    h.state === 'preview' && h.team.groupId === team.groupId
+      ? { ...h, state: 'running', confirmedBy: caller, confirmedAt: at, updatedAt: at, card: card ?? h.card }
+      : undefined,
+  );
+  // A job of another team is, for this caller, a job that does not exist.
+  if (!updated || updated.header.team.groupId !== team.groupId) return { kind: 'notFound' };
+  const { header } = updated;
+  if (!updated.changed) return header.state === 'cancelled' ? { kind: 'cancelled', header } : { kind: 'alreadyConfirmed', header };
+  for (const line of header.skipped) {
+    if (line.reason === 'duplicate') continue; // counted once, under its first line
+    await deps.audit.append({
+      at,
+      groupId: header.team.groupId,
+      teamId: header.team.teamId,
+      actor: caller,
+      action: 'refuse',
+      subject: line.raw,
+      outcome: 'invalid',
+      reason: line.reason,
+    });
+  }
+  return { kind: 'confirmed', header };
+}
+
+export async function cancelBulk(deps: BulkUseCaseDeps, team: TeamRef, jobId: string): Promise<ConfirmResult> {
+  const at = deps.now().toISOString();
+  const updated = await deps.jobs.updateHeader(jobId, (h) =>
+    h.state === 'preview' && h.team.groupId === team.groupId ? { ...h, state: 'cancelled', updatedAt: at } : undefined,
+  );
+  if (!updated || updated.header.team.groupId !== team.groupId) return { kind: 'notFound' };
+  const { header } = updated;
+  if (header.state === 'cancelled') return { kind: 'cancelled', header };
+  return { kind: 'alreadyConfirmed', header };
+}

@@ -1,0 +1,188 @@
+// The bulk directory port over Microsoft Graph v1.0.
+// - Look-ups: `POST /$batch` of up to 20 `GET /users?$filter=...` items. The body is built by hand
+//   with relative, version-less URLs: graph-client 3.0.7's BatchRequestContent writes `/v1.0/...`,
+//   which Graph rejects (REFERENCE.md). Each item can be throttled on its own (a 429 inside the
+//   200): such items are sent again after their own Retry-After, a bounded number of times.
+// - Invitations: one `POST /invitations` per call with the SDK's retries switched off, so that
+//   every attempt goes through the domain's pacer; 429/503/504 surface with their Retry-After.
+// - Group adds: `PATCH /groups/{id}` with `members@odata.bind`, at most 20 per request and
+//   all-or-nothing; when a chunk fails, its users are added one by one (`POST members/$ref`), where
+//   "already a member" counts as success.
+import { RetryHandlerOptions, type Client } from '@microsoft/microsoft-graph-client';
+import { DirectoryError, type CreatedInvitation, type InvitationRequest } from '../domain/directory';
+import { BusyDirectoryError, type BulkDirectory, type LookupAnswer, type MemberAddAnswer } from '../domain/bulk/bulkDirectory';
+import { chunksOf, forEachConcurrently } from '../domain/bulk/flow';
+import { systemClock, type Clock } from '../domain/bulk/pacer';
+import { invitationBody, LOOKUP_SELECT, pickLookupMatch, userLookupFilter, type GraphDirectory, type GraphUser } from './graphDirectory';
+import { toDirectoryError } from './graphErrors';
+
+/** Graph's limits: items per $batch, members per PATCH members@odata.bind. */
+export const BATCH_LIMIT = 20;
+export const MEMBER_BIND_LIMIT = 20;
+
+export interface GraphBulkOptions {
+  /** Attempts per $batch item when Graph throttles it or is busy. */
+  maxItemAttempts: number;
+  /** Cap on any single Retry-After wait, so a job cannot stall for long on one answer. */
+  maxRetryAfterMs: number;
+  /** Single adds in flight at once when a PATCH chunk falls back. */
+  fallbackConcurrency: number;
+  clock: Clock;
+}
+
+const DEFAULTS: GraphBulkOptions = { maxItemAttempts: 5, maxRetryAfterMs: 30_000, fallbackConcurrency: 4, clock: systemClock };
+
+interface BatchItemResponse {
+  id: string;
+  status: number;
+  headers?: Record<string, string>;
+  body?: { value?: GraphUser[]; error?: { code?: string; message?: string } };
+}
+
+const BUSY = new Set([429, 503, 504]);
+
+/** Retry-After in ms from a header value (seconds or an HTTP date). */
+export function retryAfterMs(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function headerOf(headers: unknown, name: string): string | undefined {
+  if (!headers) return undefined;
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  const entry = Object.entries(headers as Record<string, string>).find(([k]) => k.toLowerCase() === name.toLowerCase());
+  return entry?.[1];
+}
+
+/** Classifies a Graph failure; throttled or busy answers keep their Retry-After. */
+function classify(e: unknown, permission: string, status?: number, headers?: unknown): DirectoryError {
+  const code = status ?? (e as { statusCode?: number })?.statusCode;
+  const error = toDirectoryError(e, permission);
+  if (code !== undefined && BUSY.has(code)) {
+    const wait = retryAfterMs(headerOf(headers ?? (e as { headers?: unknown })?.headers, 'retry-after'));
+    return new BusyDirectoryError(code === 429 ? 'throttled' : 'unavailable', error.message, error.trace, wait);
+  }
+  return error;
+}
+
+/** A $batch item's error, in the shape toDirectoryError reads (status, code, message, request-id). */
+function itemError(r: BatchItemResponse, permission: string): DirectoryError {
+  const err = r.body?.error;
+  const like = { statusCode: r.status, code: err?.code, message: err?.message ?? `HTTP ${r.status}`, body: r.body };
+  return classify(like, permission, r.status, r.headers);
+}
+
+/** `/users?$filter=...` for one address: relative, version-less, `'` quoted as `''`, `#` as `%23`. */
+export function lookupUrl(email: string): string {
+  return `/users?$filter=${encodeURIComponent(userLookupFilter(email))}&$select=${LOOKUP_SELECT}&$top=5`;
+}
+
+export class GraphBulkDirectory implements BulkDirectory {
+  private readonly o: GraphBulkOptions;
+
+  constructor(
+    private readonly client: Client,
+    private readonly directory: GraphDirectory,
+    /** Graph's own root for `@odata.id` references; always the public form, as Graph expects. */
+    private readonly referenceRoot = 'https://graph.microsoft.com/v1.0',
+    options: Partial<GraphBulkOptions> = {},
+  ) {
+    this.o = { ...DEFAULTS, ...options };
+  }
+
+  verifiedDomains(): Promise<string[]> {
+    return this.directory.verifiedDomains();
+  }
+
+  async lookupMany(emails: readonly string[], signal?: AbortSignal): Promise<Map<string, LookupAnswer>> {
+    const answers = new Map<string, LookupAnswer>();
+    const distinct = [...new Set(emails.map((e) => e.toLowerCase()))];
+    for (const chunk of chunksOf(distinct, BATCH_LIMIT)) await this.lookupBatch(chunk, answers, signal);
+    return answers;
+  }
+
+  private async lookupBatch(emails: string[], answers: Map<string, LookupAnswer>, signal?: AbortSignal): Promise<void> {
+    let pending = emails.map((email, i) => ({ id: String(i + 1), email }));
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (signal?.aborted) throw signal.reason as Error;
+      const body = { requests: pending.map((p) => ({ id: p.id, method: 'GET', url: lookupUrl(p.email) })) };
+      let responses: BatchItemResponse[];
+      try {
+        responses = ((await this.client.api('/$batch').post(body)) as { responses?: BatchItemResponse[] }).responses ?? [];
+      } catch (e) {
+        // The whole batch failed (the SDK already retried 429/503/504 on it): every item shares the answer.
+        const error = classify(e, 'User.Read.All');
+        pending.forEach((p) => answers.set(p.email, error));
+        return;
+      }
+      const byId = new Map(responses.map((r) => [String(r.id), r]));
+      const again: typeof pending = [];
+      let wait = 0;
+      for (const p of pending) {
+        const r = byId.get(p.id);
+        if (r && r.status >= 200 && r.status < 300) {
+          answers.set(p.email, pickLookupMatch(p.email, r.body?.value ?? []) ?? null);
+          continue;
+        }
+        const error = r ? itemError(r, 'User.Read.All') : new DirectoryError('unexpected', 'Graph returned no answer for this batch item');
+        if (error instanceof BusyDirectoryError && attempt < this.o.maxItemAttempts) {
+          again.push(p);
+          wait = Math.max(wait, error.retryAfterMs ?? 1000 * attempt);
+        } else {
+          answers.set(p.email, error);
+        }
+      }
+      pending = again;
+      if (pending.length > 0) await this.o.clock.sleep(Math.min(wait, this.o.maxRetryAfterMs), signal);
+    }
+  }
+
+  async invite(request: InvitationRequest): Promise<CreatedInvitation> {
+    try {
+      const res = (await this.client
+        .api('/invitations')
+        // No retries here: the caller paces every attempt, retries included (REFERENCE.md, livelock).
+        .middlewareOptions([new RetryHandlerOptions(0, 0)])
+        .post(invitationBody(request))) as { id: string; inviteRedeemUrl: string; invitedUser: { id: string } };
+      return { invitationId: res.id, userId: res.invitedUser.id, redeemUrl: res.inviteRedeemUrl };
+    } catch (e) {
+      throw classify(e, 'User.Invite.All');
+    }
+  }
+
+  async addMembers(groupId: string, userIds: readonly string[], signal?: AbortSignal): Promise<Map<string, MemberAddAnswer>> {
+    const answers = new Map<string, MemberAddAnswer>();
+    for (const chunk of chunksOf([...new Set(userIds)], MEMBER_BIND_LIMIT)) {
+      if (signal?.aborted) throw signal.reason as Error;
+      if (chunk.length > 1) {
+        try {
+          await this.client
+            .api(`/groups/${encodeURIComponent(groupId)}`)
+            .patch({ 'members@odata.bind': chunk.map((id) => `${this.referenceRoot}/directoryObjects/${id}`) });
+          chunk.forEach((id) => answers.set(id, 'added'));
+          continue;
+        } catch (e) {
+          const error = classify(e, 'GroupMember.ReadWrite.All');
+          if (error instanceof BusyDirectoryError || error.kind === 'missingPermission') {
+            // Adding one by one would meet the same answer: every user of the chunk gets it.
+            chunk.forEach((id) => answers.set(id, error));
+            continue;
+          }
+          // All-or-nothing: one existing member, one unreplicated guest or one refused guest fails
+          // the whole chunk. Add its users one by one to learn each one's answer.
+        }
+      }
+      await forEachConcurrently(chunk, this.o.fallbackConcurrency, async (id) => {
+        try {
+          answers.set(id, await this.directory.addGroupMember(groupId, id));
+        } catch (e) {
+          answers.set(id, e instanceof DirectoryError ? e : classify(e, 'GroupMember.ReadWrite.All'));
+        }
+      });
+    }
+    return answers;
+  }
+}

@@ -1,0 +1,55 @@
+// Bulk invitations at the bot's HTTP boundary: a pasted list in a channel message, the preview
+// card, Confirm answered at once, and the progress card updated in place to the results.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { cardAction, mentionMessage, MARKETING_GROUP, USERS } from '../support/activities';
+import { actionTitles, cardOf, cardText } from '../support/connector';
+import { startHarness, type Harness } from '../support/harness';
+
+let h: Harness;
+before(async () => {
+  h = await startHarness();
+});
+after(async () => h.close());
+
+describe('a bulk invitation pasted in a channel', () => {
+  it('is previewed, confirmed and finished with every good line invited and in the team', async () => {
+    const where = { serviceUrl: h.connector.url };
+    const list = ['/invite', 'bulk1@fabrikam.com', 'bulk2@fabrikam.com, Bulk Two', 'Bulk Three <bulk3@fabrikam.com>', 'not-an-address', 'BULK1@fabrikam.com', 'lynner@northwind.com'].join('\n');
+    const activity = mentionMessage(where, USERS.alexOwner, list);
+    assert.equal((await h.post(activity)).status, 200);
+    const preview = await h.connector.waitFor((a) => a.targetId === activity.id);
+    const previewText = cardText(cardOf(preview));
+    assert.match(previewText, /not-an-address/, 'the bad line is shown with why');
+    assert.match(previewText, /Named twice/);
+    assert.equal(h.sandbox.snapshot().invitations.length, 0, 'nothing is sent before Confirm');
+
+    const confirm = (cardOf(preview)!.actions as { verb?: string; data: { jobId: string } }[]).find((a) => a.verb === 'confirmBulk')!;
+    const started = Date.now();
+    const res = await h.post(cardAction(where, USERS.alexOwner, 'confirmBulk', { jobId: confirm.data.jobId }, preview.id));
+    assert.equal(res.status, 200);
+    assert.match(cardText((res.body as { value: unknown }).value), /Inviting|finished/);
+    assert.ok(Date.now() - started < 5000, 'the card action is answered at once');
+
+    const final = await h.connector.waitFor((a) => a.method === 'PUT' && a.targetId === preview.id && /finished/.test(cardText(cardOf(a))), 30_000);
+    const text = cardText(cardOf(final));
+    assert.match(text, /bulk3@fabrikam\.com/);
+    assert.ok(actionTitles(cardOf(final)).includes('Results as CSV'));
+
+    const snapshot = h.sandbox.snapshot();
+    const members = snapshot.groups.find((g) => g.id === MARKETING_GROUP)!.members;
+    for (const email of ['bulk1@fabrikam.com', 'bulk2@fabrikam.com', 'bulk3@fabrikam.com', 'lynner@northwind.com']) {
+      const user = snapshot.users.find((u) => u.mail === email);
+      assert.ok(user && members.includes(user.id), `${email} is in the team`);
+    }
+    assert.equal(snapshot.invitations.length, 3, 'three new guests invited once each; the existing guest only added');
+    assert.equal(snapshot.users.find((u) => u.mail === 'bulk2@fabrikam.com')?.displayName, 'Bulk Two');
+  });
+
+  it('is refused for a member under the approval policy', async () => {
+    const activity = mentionMessage({ serviceUrl: h.connector.url }, USERS.adeleMember, '/invite\nm1@fabrikam.com\nm2@fabrikam.com');
+    await h.post(activity);
+    const reply = await h.connector.waitFor((a) => a.targetId === activity.id);
+    assert.match(reply.activity.text ?? '', /Only people who may invite guests directly/);
+  });
+});
