@@ -10,7 +10,7 @@ import { createConnection, createServer } from 'node:net';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { DEFAULT_TLS_DIR, startSandboxTenant, type SandboxTenant } from '../src/sandbox/index';
+import { DEFAULT_TLS_DIR, sandboxRunContract, startSandboxTenant, type SandboxTenant } from '../src/sandbox/index';
 
 const ROOT = resolve(__dirname, '..');
 const PLAYGROUND_CLI = join(ROOT, 'node_modules', '@microsoft', 'm365agentsplayground', 'cli.js');
@@ -213,13 +213,7 @@ export async function startDevStack(opts: DevStackOptions = {}): Promise<DevStac
       ...inherited,
       PORT: String(botPort),
       BOT_ALLOW_ANONYMOUS: 'true',
-      AZURE_AUTHORITY_HOST: sandbox.url,
-      GRAPH_BASE_URL: sandbox.url,
-      AZURE_TENANT_ID: sandbox.tenantId,
-      AZURE_CLIENT_ID: sandbox.clientId,
-      AZURE_CLIENT_SECRET: sandbox.clientSecret,
-      // Read by Node only at start: this is what makes the bot trust the sandbox's certificate.
-      NODE_EXTRA_CA_CERTS: sandbox.caCertPath,
+      ...sandboxRunContract(sandbox),
       DATA_DIR: dataDir,
     };
     const bot = startChild('bot', opts.botCommand ?? ['--import', 'tsx', 'src/index.ts'], botEnv, log);

@@ -59,11 +59,7 @@ export class GraphDirectory implements GuestDirectory {
       // The SDK does not encode the query: `#` (of #EXT#) would start a URL fragment.
       this.client.api('/users').filter(userLookupFilter(email).replace(/#/g, '%23')).select(USER_FIELDS).top(5).get(),
     );
-    const lower = email.toLowerCase();
-    const exact = (u: GraphUser) => u.mail?.toLowerCase() === lower || (u.otherMails ?? []).some((m) => m.toLowerCase() === lower);
-    // Prefer an exact address match; a UPN-prefix match is the guest created for this address.
-    const found = res.value.find(exact) ?? res.value[0];
-    return found ? toUser(found) : undefined;
+    return pickLookupMatch(email, res.value);
   }
 
   async getUser(userId: string): Promise<DirectoryUser | undefined> {
@@ -98,20 +94,8 @@ export class GraphDirectory implements GuestDirectory {
   }
 
   async invite(request: InvitationRequest): Promise<CreatedInvitation> {
-    const body = {
-      invitedUserEmailAddress: request.email,
-      invitedUserDisplayName: request.displayName,
-      inviteRedirectUrl: request.redirectUrl,
-      sendInvitationMessage: request.sendEmail,
-      invitedUserType: 'Guest',
-      invitedUserMessageInfo: {
-        ...(request.message ? { customizedMessageBody: request.message } : {}),
-        ...(request.messageLanguage ? { messageLanguage: request.messageLanguage } : {}),
-      },
-      invitedUserSponsors: [{ id: request.sponsorId }],
-    };
     const res = await this.call<{ id: string; inviteRedeemUrl: string; invitedUser: { id: string } }>('User.Invite.All', () =>
-      this.client.api('/invitations').post(body),
+      this.client.api('/invitations').post(invitationBody(request)),
     );
     return { invitationId: res.id, userId: res.invitedUser.id, redeemUrl: res.inviteRedeemUrl };
   }
@@ -154,7 +138,10 @@ export class GraphDirectory implements GuestDirectory {
 /** The user fields every look-up selects. */
 export const LOOKUP_SELECT = USER_FIELDS;
 
-/** Of the users a look-up filter matched, the one for this address (as findUserByEmail chooses). */
+/**
+ * Of the users a look-up filter matched, the one for this address: an exact mail/otherMails match
+ * first; otherwise the UPN-prefix match, which is the guest created for this address.
+ */
 export function pickLookupMatch(email: string, users: GraphUser[]): DirectoryUser | undefined {
   const lower = email.toLowerCase();
   const exact = (u: GraphUser) => u.mail?.toLowerCase() === lower || (u.otherMails ?? []).some((m) => m.toLowerCase() === lower);

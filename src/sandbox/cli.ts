@@ -2,7 +2,7 @@
 //   node --import tsx src/sandbox/cli.ts --port 3979 --data .sandbox/directory.json [--latency 100] [--throttle] [--reset]
 // Prints the URL and the environment the bot needs to use it, and stops cleanly on SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
-import { DEFAULT_TLS_DIR, startSandboxTenant } from './index';
+import { DEFAULT_TLS_DIR, sandboxRunContract, startSandboxTenant } from './index';
 
 const USAGE = `usage: node --import tsx src/sandbox/cli.ts [--port 3979] [--data .sandbox/directory.json] [--tls ${DEFAULT_TLS_DIR}]
        [--latency MS] [--throttle] [--reset]`;
@@ -36,15 +36,7 @@ async function main(): Promise<void> {
   console.log(`Sandbox tenant listening on ${sandbox.url}  (directory view: ${sandbox.url}/ )`);
   console.log(values.data ? `Directory persisted in ${values.data}${values.reset ? ' (reset to seed)' : ''}` : 'Directory in memory only (use --data to persist)');
   console.log('\nPoint the bot at it with:\n');
-  const env: Record<string, string> = {
-    AZURE_AUTHORITY_HOST: sandbox.url,
-    GRAPH_BASE_URL: sandbox.url,
-    AZURE_TENANT_ID: sandbox.tenantId,
-    AZURE_CLIENT_ID: sandbox.clientId,
-    AZURE_CLIENT_SECRET: sandbox.clientSecret,
-    NODE_EXTRA_CA_CERTS: sandbox.caCertPath,
-  };
-  for (const [k, v] of Object.entries(env)) console.log(`${k}=${v}`);
+  for (const [k, v] of Object.entries(sandboxRunContract(sandbox))) console.log(`${k}=${v}`);
   console.log(`\nControl plane: ${sandbox.url}/_sandbox/{state,reset,settings,faults,redeem,requests}`);
 
   let stopping = false;

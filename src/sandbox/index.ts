@@ -27,6 +27,19 @@ export type {
 
 export const DEFAULT_TLS_DIR = '.sandbox/tls';
 
+/** The run-contract variables that point the bot (or any Graph client) at this sandbox. */
+export function sandboxRunContract(sandbox: Pick<SandboxTenant, 'url' | 'tenantId' | 'clientId' | 'clientSecret' | 'caCertPath'>): Record<string, string> {
+  return {
+    AZURE_AUTHORITY_HOST: sandbox.url,
+    GRAPH_BASE_URL: sandbox.url,
+    AZURE_TENANT_ID: sandbox.tenantId,
+    AZURE_CLIENT_ID: sandbox.clientId,
+    AZURE_CLIENT_SECRET: sandbox.clientSecret,
+    // Read by Node only at start-up: this is what makes a process trust the sandbox's certificate.
+    NODE_EXTRA_CA_CERTS: sandbox.caCertPath,
+  };
+}
+
 export async function startSandboxTenant(opts: SandboxOptions = {}): Promise<SandboxTenant> {
   const tlsDir = resolve(opts.tlsDir ?? DEFAULT_TLS_DIR);
   const cert = ensureSandboxCertificate(tlsDir);

@@ -26,7 +26,7 @@ import type { BulkInvitations } from './bulk';
 import type { InvitationOutcome } from '../domain/outcome';
 import { domainRefusal, inviteRight, type TeamRole } from '../domain/policy';
 import type { TeamRoles } from '../domain/roles';
-import { textsFor, type Texts } from '../text/en';
+import { invitationLanguage, textsFor, type Texts } from '../text/en';
 import { approvalCard, inviteFormCard, resultCard, type AdaptiveCard } from './cards';
 import { callerOf, tenantOf, type TeamResolver } from './teamContext';
 
@@ -253,7 +253,7 @@ export class GuestPassBot extends TeamsActivityHandler {
       const card = inviteFormCard(texts, { sendEmail: this.deps.policy.sendInvitationEmail }, typed, validation.errors);
       return { card, publicCard: card };
     }
-    const request = { ...validation.value, resend, locale: turn.context.activity.locale };
+    const request = { ...validation.value, resend, locale: invitationLanguage(turn.context.activity.locale) };
     let outcome: InvitationOutcome;
     let right: ReturnType<typeof inviteRight>;
     try {
@@ -342,7 +342,7 @@ export class GuestPassBot extends TeamsActivityHandler {
     let request = result.request;
     await this.audit(turn, decision === 'approved' ? 'approve' : 'decline', request.invite.email, decision, { reason: `request ${request.id}` });
     if (decision === 'approved') {
-      const outcome = await inviteGuest(this.deps.invite, turn.team, turn.caller, { ...request.invite, locale: turn.context.activity.locale });
+      const outcome = await inviteGuest(this.deps.invite, turn.team, turn.caller, { ...request.invite, locale: invitationLanguage(turn.context.activity.locale) });
       request = (await this.deps.approvals.patch(turn.team.groupId, request.id, () => ({ outcome }))) ?? { ...request, outcome };
       if (outcome.userId && turn.context.activity.replyToId) {
         const reference = TurnContext.getConversationReference(turn.context.activity) as Record<string, unknown>;

@@ -11,9 +11,13 @@ interface TeamsChannelData {
   tenant?: { id?: string };
 }
 
+/** The activity's tenant; undefined (served by no one) when its two tenant fields disagree. */
 export function tenantOf(context: TurnContext): string | undefined {
   const channelData = context.activity.channelData as TeamsChannelData | undefined;
-  return context.activity.conversation?.tenantId ?? channelData?.tenant?.id;
+  const fromConversation = context.activity.conversation?.tenantId;
+  const fromChannelData = channelData?.tenant?.id;
+  if (fromConversation && fromChannelData && fromConversation !== fromChannelData) return undefined;
+  return fromConversation ?? fromChannelData;
 }
 
 export function callerOf(context: TurnContext): Person | undefined {

@@ -2,7 +2,7 @@
 // boundary against the sandbox tenant. Every decision is checked on the server at click time.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cardAction, mentionMessage, USERS, type TestUser, type Where } from '../support/activities';
+import { cardAction, USERS, type TestUser, type Where } from '../support/activities';
 import { actionTitles, cardOf, cardText } from '../support/connector';
 import { startHarness, type Harness } from '../support/harness';
 
@@ -23,12 +23,7 @@ beforeEach(async () => {
 const invitationsTo = (email: string) => h.sandbox.snapshot().invitations.filter((i) => i.invitedUserEmailAddress === email);
 const invitationCalls = () => h.sandbox.requests().filter((r) => r.method === 'POST' && r.path === '/v1.0/invitations');
 
-async function say(from: TestUser, text: string) {
-  const activity = mentionMessage(where, from, text);
-  const res = await h.post(activity);
-  assert.equal(res.status, 200);
-  return h.connector.waitFor((a) => a.method === 'POST' && a.targetId === activity.id);
-}
+const say = (from: TestUser, text: string) => h.say(from, text);
 
 /** A member asks; returns the request id and the card's activity id. */
 async function memberRequests(email: string) {

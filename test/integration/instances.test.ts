@@ -2,7 +2,7 @@
 // decided through another, and the background work is done once, not once per instance.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cardAction, mentionMessage, USERS } from '../support/activities';
+import { cardAction, USERS } from '../support/activities';
 import { cardOf, cardText } from '../support/connector';
 import { startHarness, type Harness } from '../support/harness';
 import { startAzurite, type Azurite } from '../support/azurite';
@@ -27,11 +27,7 @@ after(async () => {
   await azurite?.stop();
 });
 
-async function say(h: Harness, text: string, from = USERS.alexOwner) {
-  const activity = mentionMessage({ serviceUrl: h.connector.url }, from, text);
-  assert.equal((await h.post(activity)).status, 200);
-  return h.connector.waitFor((a) => a.method === 'POST' && a.targetId === activity.id);
-}
+const say = (h: Harness, text: string, from = USERS.alexOwner) => h.say(from, text);
 
 describe('two instances on one Azure Storage account', () => {
   it('decides on one instance a request made on the other, once', async () => {

@@ -2,7 +2,7 @@
 // the connector stand-in, Graph and Entra in the sandbox tenant over real HTTPS.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cardAction, legacySubmit, mentionMessage, personalMessage, USERS, MARKETING_GROUP, NO_GUESTS_GROUP, LEGAL_TEAM, type Where } from '../support/activities';
+import { cardAction, legacySubmit, personalMessage, USERS, type TestUser, MARKETING_GROUP, NO_GUESTS_GROUP, LEGAL_TEAM, type Where } from '../support/activities';
 import { actionTitles, cardOf, cardText, type SentActivity } from '../support/connector';
 import { startHarness, type Harness } from '../support/harness';
 
@@ -31,12 +31,7 @@ beforeEach(() => {
 });
 
 /** Sends a command as `from` and returns the bot's one reply. */
-async function command(from: (typeof USERS)[keyof typeof USERS], text: string, at: Where = where): Promise<SentActivity> {
-  const activity = mentionMessage(at, from, text);
-  const res = await h.post(activity);
-  assert.equal(res.status, 200, `HTTP ${res.status}: ${JSON.stringify(res.body)}`);
-  return h.connector.waitFor((a) => a.method === 'POST' && a.targetId === activity.id);
-}
+const command = (from: TestUser, text: string, at?: Where): Promise<SentActivity> => h.say(from, text, at);
 
 const userByMail = (mail: string) => h.sandbox.snapshot().users.find((u) => u.mail?.toLowerCase() === mail.toLowerCase());
 const groupMembers = (groupId = MARKETING_GROUP) => h.sandbox.snapshot().groups.find((g) => g.id === groupId)!.members;

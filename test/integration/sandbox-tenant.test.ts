@@ -10,7 +10,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { startSandboxTenant, type SandboxTenant } from '../../src/sandbox/index';
+import { sandboxRunContract, startSandboxTenant, type SandboxTenant } from '../../src/sandbox/index';
 
 const TLS_DIR = '.sandbox/tls';
 const MARKETING = '9b1c7d3e-5f2a-4c6b-8d9e-0a1b2c3d4e5f';
@@ -103,12 +103,7 @@ void describe('sandbox tenant', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/probe.ts', 'meganb@contoso.com'], {
       env: {
         ...process.env,
-        NODE_EXTRA_CA_CERTS: sb.caCertPath,
-        AZURE_AUTHORITY_HOST: sb.url,
-        GRAPH_BASE_URL: sb.url,
-        AZURE_TENANT_ID: sb.tenantId,
-        AZURE_CLIENT_ID: sb.clientId,
-        AZURE_CLIENT_SECRET: sb.clientSecret,
+        ...sandboxRunContract(sb),
         PROBE_GROUP_ID: MARKETING,
       },
     });

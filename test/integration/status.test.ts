@@ -1,7 +1,7 @@
 // Where guests stand (/status, /guests), resending an invitation, and the audit export.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cardAction, mentionMessage, USERS, LEGAL_TEAM, type TestUser, type Where } from '../support/activities';
+import { cardAction, USERS, LEGAL_TEAM, type TestUser, type Where } from '../support/activities';
 import { cardOf, cardText } from '../support/connector';
 import { startHarness, type Harness } from '../support/harness';
 
@@ -19,11 +19,7 @@ beforeEach(() => {
   h.connector.clear();
 });
 
-async function say(from: TestUser, text: string, at: Where = where) {
-  const activity = mentionMessage(at, from, text);
-  assert.equal((await h.post(activity)).status, 200);
-  return h.connector.waitFor((a) => a.method === 'POST' && a.targetId === activity.id);
-}
+const say = (from: TestUser, text: string, at?: Where) => h.say(from, text, at);
 const textOf = async (from: TestUser, text: string, at?: Where) => (await say(from, text, at)).activity.text ?? '';
 
 describe('/status', () => {

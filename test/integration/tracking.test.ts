@@ -26,11 +26,7 @@ beforeEach(() => {
   h.connector.clear();
 });
 
-async function say(from: TestUser, text: string) {
-  const activity = mentionMessage(where, from, text);
-  assert.equal((await h.post(activity)).status, 200);
-  return h.connector.waitFor((a) => a.method === 'POST' && a.targetId === activity.id);
-}
+const say = (from: TestUser, text: string) => h.say(from, text);
 const members = () => h.sandbox.snapshot().groups.find((g) => g.id === MARKETING_GROUP)!.members;
 const userId = (mail: string) => h.sandbox.snapshot().users.find((u) => u.mail === mail)?.id;
 

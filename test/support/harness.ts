@@ -6,9 +6,9 @@ import path from 'node:path';
 import { createApp, type App, type AppOverrides } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { startSandboxTenant, type SandboxTenant } from '../../src/sandbox';
-import { LEGAL_TEAM, MARKETING_GROUP, MARKETING_TEAM, NO_GUESTS_GROUP } from './activities';
-import { ConnectorStandIn } from './connector';
+import { sandboxRunContract, startSandboxTenant, type SandboxTenant } from '../../src/sandbox';
+import { LEGAL_TEAM, MARKETING_GROUP, MARKETING_TEAM, NO_GUESTS_GROUP, type TestUser, type Where, mentionMessage } from './activities';
+import { ConnectorStandIn, type SentActivity } from './connector';
 
 export interface Harness {
   sandbox: SandboxTenant;
@@ -18,6 +18,8 @@ export interface Harness {
   dataDir: string;
   /** Posts an activity to /api/messages like the channel does (with `headers`, e.g. Authorization); returns the HTTP answer. */
   post(activity: object, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
+  /** @mentions the bot with `text` as `from` in a channel (default: the Marketing team) and returns its reply. */
+  say(from: TestUser, text: string, where?: Partial<Where>): Promise<SentActivity>;
   /** A fresh bot on the same sandbox, connector and data directory (a restart). */
   restart(env?: Record<string, string>): Promise<void>;
   close(): Promise<void>;
@@ -34,15 +36,7 @@ export interface HarnessOptions {
   sandbox?: SandboxTenant;
 }
 
-export function sandboxEnv(sandbox: SandboxTenant): Record<string, string> {
-  return {
-    AZURE_TENANT_ID: sandbox.tenantId,
-    AZURE_CLIENT_ID: sandbox.clientId,
-    AZURE_CLIENT_SECRET: sandbox.clientSecret,
-    AZURE_AUTHORITY_HOST: sandbox.url,
-    GRAPH_BASE_URL: sandbox.url,
-  };
-}
+export const sandboxEnv = sandboxRunContract;
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   if (!process.env.NODE_EXTRA_CA_CERTS) throw new Error('run the tests with `npm test` (it sets NODE_EXTRA_CA_CERTS for the sandbox certificate)');
@@ -73,6 +67,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify(activity),
+        // A turn that hangs fails the test within a minute instead of undici's five.
+        signal: AbortSignal.timeout(60_000),
       });
       const text = await res.text();
       let body: unknown = text;
@@ -82,6 +78,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         /* not JSON */
       }
       return { status: res.status, body };
+    },
+    async say(from, text, where) {
+      const activity = mentionMessage({ serviceUrl: connector.url, ...where }, from, text);
+      const res = await harness.post(activity);
+      if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${JSON.stringify(res.body)}`);
+      return connector.waitFor((a) => a.method === 'POST' && a.targetId === activity.id);
     },
     async restart(env) {
       await current.app.close();
