@@ -56,6 +56,16 @@ export function parseInviteLine(line: string): InviteLine {
   return { email, displayName: name || undefined, raw };
 }
 
+/** Pasted text (the invite card's list, or the lines of a message): one invitation per non-empty line. */
+export function parseInviteLines(text: string): InviteLine[] {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .map(parseInviteLine);
+}
+
 const OPTION = /(^|\s)--?(resend|no-email|email)\b/gi;
 
 export function parseCommand(text: string): Command {
@@ -79,9 +89,9 @@ export function parseCommand(text: string): Command {
         else sendEmail = true;
         return lead;
       });
-      const lines = [args, ...rest.split('\n')].map((l) => l.trim()).filter((l) => l !== '');
+      const lines = parseInviteLines(`${args}\n${rest}`);
       if (lines.length === 0) return { kind: 'inviteCard' };
-      return { kind: 'invite', lines: lines.map(parseInviteLine), resend, sendEmail };
+      return { kind: 'invite', lines, resend, sendEmail };
     }
     case 'status':
       return { kind: 'status', email: args.trim().split(/\s+/)[0] ?? '' };

@@ -56,6 +56,8 @@ export const inviteInputSchema = z.object({
   displayName: z.string().optional(),
   message: z.string().optional(),
   sendEmail: z.union([z.boolean(), z.string()]).optional(),
+  /** The invite card's list: several people, one per line. */
+  bulk: z.string().optional(),
 });
 export type InviteInput = z.infer<typeof inviteInputSchema>;
 

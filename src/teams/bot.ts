@@ -15,7 +15,7 @@ import type { ApprovalRequest, ApprovalRequests } from '../domain/approvals';
 import type { AuditExports } from '../domain/auditExport';
 import { guestStatus, teamGuests } from '../domain/guestStatus';
 import { DirectoryError } from '../domain/directory';
-import { parseCommand, type Command } from '../domain/commands';
+import { parseCommand, parseInviteLines, type Command } from '../domain/commands';
 import { checkEmail, domainOf, inviteInputSchema, validateInvite, type InviteInput, type ValidInvite } from '../domain/email';
 import type { AuditAction, AuditEntry } from '../domain/audit';
 import type { GuestDirectory } from '../domain/directory';
@@ -234,6 +234,13 @@ export class GuestPassBot extends TeamsActivityHandler {
   private async inviteByCard(turn: TeamTurn, data: Record<string, unknown>): Promise<CardAnswer> {
     const parsed = inviteInputSchema.safeParse(data);
     const typed: InviteInput = parsed.success ? parsed.data : {};
+    const list = parseInviteLines(typed.bulk ?? '');
+    if (list.length > 0) {
+      // The card's list (plus the single address, if one was typed too) is a bulk invitation.
+      const lines = typed.email?.trim() ? [...parseInviteLines(`${typed.email} ${typed.displayName ?? ''}`), ...list] : list;
+      const sendEmail = typed.sendEmail === undefined ? undefined : typed.sendEmail === true || typed.sendEmail === 'true';
+      return this.deps.bulk.preview(turn.team, turn.caller, lines, { sendEmail, message: typed.message || undefined, locale: turn.context.activity.locale });
+    }
     const answer = await this.invite(turn, typed, false);
     if (turn.context.activity.replyToId) await this.rememberCards(turn, answer, turn.context.activity.replyToId);
     return answer;

@@ -11,7 +11,7 @@ import { BulkJobs, type BulkJob, type BulkJobHeader } from '../domain/bulk/bulkJ
 import type { BulkRunner } from '../domain/bulk/bulkRunner';
 import { resultRows, type ResultRow, type RowOutcome } from '../domain/bulk/results';
 import { toCsv } from '../domain/csv';
-import { parseInviteLine, type InviteLine } from '../domain/commands';
+import type { InviteLine } from '../domain/commands';
 import type { Person } from '../domain/invitationRecords';
 import type { TeamRef } from '../domain/invite';
 import { inviteRight } from '../domain/policy';
@@ -46,16 +46,6 @@ const MAX_PREVIEW_PROBLEMS = 15;
 const MAX_RESULT_ROWS = 20;
 /** Teams refuses messages much over ~28 KB. */
 const MAX_CSV_MESSAGE = 20_000;
-
-/** The lines of the invite card's bulk text area (or any pasted text), one invitation per line. */
-export function linesOf(text: string): InviteLine[] {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '')
-    .map(parseInviteLine);
-}
 
 function reasonText(texts: Texts, row: Pick<ResultRow, 'outcome' | 'reason' | 'detail' | 'duplicateOf'>): string {
   if (row.outcome === 'duplicate' && row.duplicateOf !== undefined) return texts.bulk.duplicateOf(row.duplicateOf);

@@ -35,6 +35,8 @@ export const en = {
     message: 'Personal message (optional)',
     messagePlaceholder: 'Shown on this card and, where Microsoft sends it, in the invitation email',
     sendEmail: 'Send the Microsoft invitation email',
+    bulk: 'Or several people, one per line (optional)',
+    bulkPlaceholder: 'alice@fabrikam.com\nbob@fabrikam.com, Bob Jones\nCarol Diaz <carol@fabrikam.com>',
     submit: 'Invite',
   },
 

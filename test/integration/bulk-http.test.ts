@@ -46,6 +46,21 @@ describe('a bulk invitation pasted in a channel', () => {
     assert.equal(snapshot.users.find((u) => u.mail === 'bulk2@fabrikam.com')?.displayName, 'Bulk Two');
   });
 
+  it("starts from the invite card's list, the single address included", async () => {
+    const where = { serviceUrl: h.connector.url };
+    const res = await h.post(cardAction(where, USERS.alexOwner, 'invite', { email: 'card0@fabrikam.com', displayName: 'Card Zero', bulk: 'card1@fabrikam.com\r\nCard Two <card2@fabrikam.com>\r\n', sendEmail: 'false' }, 'form-bulk'));
+    const card = (res.body as { value: { actions: { verb?: string }[] } }).value;
+    const text = cardText(card);
+    assert.match(text, /Invite 3 people to this team\?/);
+    assert.ok(card.actions.some((a) => a.verb === 'confirmBulk'));
+    assert.equal(h.sandbox.snapshot().invitations.filter((i) => i.invitedUserEmailAddress.startsWith('card')).length, 0);
+  });
+
+  it('asks for an address when the card is sent empty', async () => {
+    const res = await h.post(cardAction({ serviceUrl: h.connector.url }, USERS.alexOwner, 'invite', { email: '', bulk: '' }));
+    assert.match(cardText((res.body as { value: unknown }).value), /Enter a valid email address: this field is empty/);
+  });
+
   it('is refused for a member under the approval policy', async () => {
     const activity = mentionMessage({ serviceUrl: h.connector.url }, USERS.adeleMember, '/invite\nm1@fabrikam.com\nm2@fabrikam.com');
     await h.post(activity);

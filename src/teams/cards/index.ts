@@ -24,16 +24,16 @@ export function expand<T extends object>(template: object, data: T): AdaptiveCar
 }
 
 export interface InviteFormData {
-  texts: Texts['inviteCard'] & { emailRequired: string };
-  values: { email: string; displayName: string; message: string; sendEmail: 'true' | 'false' };
+  texts: Texts['inviteCard'];
+  values: { email: string; displayName: string; message: string; bulk: string; sendEmail: 'true' | 'false' };
   errors: { email: string; displayName: string; message: string };
 }
 
 export function inviteFormCard(texts: Texts, defaults: { sendEmail: boolean }, typed: InviteInput = {}, errors: InviteFieldErrors = {}): AdaptiveCard {
   const sendEmail = typed.sendEmail === undefined ? defaults.sendEmail : typed.sendEmail === true || typed.sendEmail === 'true';
   const data: InviteFormData = {
-    texts: { ...texts.inviteCard, emailRequired: texts.fieldErrors.emailRequired },
-    values: { email: typed.email ?? '', displayName: typed.displayName ?? '', message: typed.message ?? '', sendEmail: sendEmail ? 'true' : 'false' },
+    texts: texts.inviteCard,
+    values: { email: typed.email ?? '', displayName: typed.displayName ?? '', message: typed.message ?? '', bulk: typed.bulk ?? '', sendEmail: sendEmail ? 'true' : 'false' },
     errors: {
       email: errors.email ? texts.fieldErrors[errors.email] : '',
       displayName: errors.displayName ? texts.fieldErrors[errors.displayName] : '',
