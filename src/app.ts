@@ -125,7 +125,8 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
       pendingAdds,
       audit,
       // One pacer per process: every bulk job shares Graph's invitation limit.
-      pacer: new RequestPacer(),
+      pacer: new RequestPacer({ requestsPerWindow: config.bulk.invitationsPer5s, windowMs: 5000 }),
+      options: { inviteConcurrency: config.bulk.inviteConcurrency },
       rules: { ...config.policy },
       log: logger,
     }),

@@ -37,6 +37,13 @@ describe('configuration', () => {
     assert.equal(c.graph.baseUrl, 'https://graph.microsoft.com');
     assert.equal(c.graph.instanceDiscovery, true);
     assert.deepEqual(c.allowedTenants, ['t']);
+    assert.deepEqual(c.bulk, { invitationsPer5s: 145, inviteConcurrency: 10 });
+    assert.equal(c.approvalReminderHours, 24);
+    assert.equal(c.policy.redeemLinkAudience, 'owners');
+  });
+
+  it('refuses bulk pacing above what Graph allows', () => {
+    assert.match(problemsOf({ ...graph, BOT_ALLOW_ANONYMOUS: 'true', BULK_INVITATIONS_PER_5S: '151' }).join(), /BULK_INVITATIONS_PER_5S/);
   });
 
   it('turns instance discovery off for any authority that is not a Microsoft cloud', () => {
