@@ -137,7 +137,7 @@ void describe('Teams app package', () => {
     assert.ok(bot);
     assert.deepEqual([...bot.scopes].sort(), ['groupChat', 'personal', 'team']);
     const team = bot.commandLists.find((l) => l.scopes.includes('team'));
-    assert.deepEqual(team?.commands.map((c) => c.title), ['invite', 'status', 'guests', 'requests', 'help']);
+    assert.deepEqual(team?.commands.map((c) => c.title), ['invite', 'status', 'guests', 'requests', 'audit', 'help']);
     const covered = new Set(bot.commandLists.flatMap((l) => l.scopes));
     assert.deepEqual([...covered].sort(), ['groupChat', 'personal', 'team']);
     assert.deepEqual(m.authorization.permissions.resourceSpecific, [{ name: 'TeamMember.Read.Group', type: 'Application' }]);
