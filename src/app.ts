@@ -62,7 +62,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
   const graphClient = createGraphClient(config.graph, credential);
   const graphDirectory = new GraphDirectory(graphClient);
   const directory = overrides.directory ?? graphDirectory;
-  const store = overrides.store ?? createStore(config);
+  const store = overrides.store ?? createStore(config, credential);
   const records = new InvitationRecords(store);
   const audit = new AuditLog(store);
   const pendingAdds = new PendingAdds(store, () => new Date(), overrides.pendingAddFirstRetryMs);

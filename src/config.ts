@@ -68,6 +68,8 @@ export interface AppConfig {
   approvalReminderHours: number;
   dataDir: string;
   storageConnectionString?: string;
+  /** Azure Storage Tables endpoint used with the app's own credential instead of a key. */
+  storageAccountUrl?: string;
   logLevel: string;
   /** Where people reach this bot's own links (the audit export); App Service's host name when not set. */
   publicBaseUrl: string;
@@ -101,6 +103,11 @@ const httpsUrl = (fallback: string) =>
       .optional()
       .transform((v) => (v ?? fallback).replace(/\/+$/, '')),
   );
+
+const httpsUrlOrUndefined = z
+  .url({ message: 'must be a URL' })
+  .refine((u) => u.startsWith('https://'), { message: 'must be an https:// URL' })
+  .optional();
 
 const domainPattern = /^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/;
 const domainList = optionalText.transform((v, ctx) => {
@@ -150,6 +157,7 @@ const envSchema = z.object({
   BULK_INVITE_CONCURRENCY: integerText(1, 50),
   DATA_DIR: optionalText,
   AZURE_STORAGE_CONNECTION_STRING: optionalText,
+  AZURE_STORAGE_ACCOUNT_URL: optionalText.pipe(httpsUrlOrUndefined),
   PUBLIC_BASE_URL: optionalText.pipe(z.url({ message: 'must be a URL' }).optional()),
   WEBSITE_HOSTNAME: optionalText,
   LOG_LEVEL: optionalText.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info')),
@@ -238,6 +246,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bulk: { invitationsPer5s: e.BULK_INVITATIONS_PER_5S ?? 145, inviteConcurrency: e.BULK_INVITE_CONCURRENCY ?? 10 },
     dataDir: e.DATA_DIR ?? './.data',
     storageConnectionString: e.AZURE_STORAGE_CONNECTION_STRING,
+    storageAccountUrl: e.AZURE_STORAGE_ACCOUNT_URL,
     logLevel: e.LOG_LEVEL,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? (e.WEBSITE_HOSTNAME ? `https://${e.WEBSITE_HOSTNAME}` : `http://localhost:${e.PORT ?? 3978}`)).replace(/\/+$/, ''),
   };

@@ -17,6 +17,7 @@
 // [encodeKey(p), encodeKey(p) + '~'). The escape does not preserve order across escaped and plain
 // characters (`!` sorts below digits, but `é` is above them), so list() sorts the decoded keys
 // itself, by UTF-16 code units like the other adapters.
+import type { TokenCredential } from '@azure/identity';
 import {
   odata,
   TableClient,
@@ -129,10 +130,16 @@ export class AzureTableStore implements DocumentStore {
   private readonly pageSize: number | undefined;
   private tableReady: Promise<void> | undefined;
 
-  constructor(connectionString: string, options: AzureTableStoreOptions = {}) {
-    this.client = TableClient.fromConnectionString(connectionString, options.tableName ?? DEFAULT_TABLE_NAME, {
-      allowInsecureConnection: isInsecureConnectionString(connectionString),
-    });
+  /**
+   * @param connection a connection string, or the table endpoint URL with an Entra credential
+   * (a managed identity holding Storage Table Data Contributor: no account key anywhere)
+   */
+  constructor(connection: string | { accountUrl: string; credential: TokenCredential }, options: AzureTableStoreOptions = {}) {
+    const table = options.tableName ?? DEFAULT_TABLE_NAME;
+    this.client =
+      typeof connection === 'string'
+        ? TableClient.fromConnectionString(connection, table, { allowInsecureConnection: isInsecureConnectionString(connection) })
+        : new TableClient(connection.accountUrl, table, connection.credential);
     this.pageSize = options.pageSize;
   }
 

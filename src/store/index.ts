@@ -1,7 +1,9 @@
 // Chooses the store adapter from the run contract (PRODUCT.md section 7): Azure Table Storage when
-// AZURE_STORAGE_CONNECTION_STRING is set (several instances share it), else the embedded file
-// store under DATA_DIR (one instance per directory).
+// AZURE_STORAGE_CONNECTION_STRING (or AZURE_STORAGE_ACCOUNT_URL with the app's managed identity)
+// is set, so several instances share it; else the embedded file store under DATA_DIR (one
+// instance per directory).
 import path from 'node:path';
+import type { TokenCredential } from '@azure/identity';
 import type { DocumentStore } from '../domain/store';
 import { AzureTableStore } from './azureTableStore';
 import { FileStore } from './fileStore';
@@ -9,11 +11,14 @@ import { FileStore } from './fileStore';
 export interface StoreConfig {
   dataDir: string;
   storageConnectionString?: string;
+  storageAccountUrl?: string;
 }
 
-export function createStore(config: StoreConfig): DocumentStore {
+export function createStore(config: StoreConfig, credential?: TokenCredential): DocumentStore {
   const connectionString = config.storageConnectionString?.trim();
-  return connectionString ? new AzureTableStore(connectionString) : new FileStore(path.resolve(config.dataDir));
+  if (connectionString) return new AzureTableStore(connectionString);
+  if (config.storageAccountUrl && credential) return new AzureTableStore({ accountUrl: config.storageAccountUrl, credential });
+  return new FileStore(path.resolve(config.dataDir));
 }
 
 export { AzureTableStore } from './azureTableStore';

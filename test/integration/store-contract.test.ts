@@ -376,3 +376,12 @@ describe('AzureTableStore on Azurite', () => {
     assert.equal(isInsecureConnectionString('UseDevelopmentStorage=true'), true);
   });
 });
+
+describe('choosing the store from configuration', () => {
+  it('uses the table endpoint with an Entra credential when only AZURE_STORAGE_ACCOUNT_URL is set', () => {
+    const credential = { getToken: async () => ({ token: 't', expiresOnTimestamp: Date.now() + 60_000 }) };
+    const store = createStore({ dataDir: '.data', storageAccountUrl: 'https://account.table.core.windows.net' }, credential);
+    assert.ok(store instanceof AzureTableStore);
+    assert.ok(createStore({ dataDir: '.data', storageAccountUrl: 'https://account.table.core.windows.net' }) instanceof FileStore, 'no credential, no table store');
+  });
+});
