@@ -24,6 +24,8 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 export function plainText(html: string): string {
   return html
+    // A mention of the bot that botbuilder could not strip (its text did not match exactly) goes too.
+    .replace(/<at\b[^>]*>.*?<\/at>/gis, '')
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<\/(p|div)>/gi, '\n')
     .replace(HTML_TAG, '')

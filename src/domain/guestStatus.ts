@@ -37,7 +37,8 @@ async function refreshRecord(deps: StatusDeps, record: InvitationRecord, user: D
 
 export async function guestStatus(deps: StatusDeps, groupId: string, email: string): Promise<GuestStatus> {
   const [record, user] = await Promise.all([deps.records.get(groupId, email), deps.directory.findUserByEmail(email)]);
-  const inTeam = user ? await deps.directory.isGroupMember(groupId, user.id) : false;
+  // Membership is a detail of the answer: if the directory cannot say, the record's last word stands.
+  const inTeam = user ? await deps.directory.isGroupMember(groupId, user.id).catch(() => record?.inGroup ?? false) : false;
   if (record && user) await refreshRecord(deps, record, user, inTeam);
   return {
     email,

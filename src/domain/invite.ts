@@ -85,7 +85,15 @@ export const defaultSleep = sleepFor;
 
 async function isTenantDomain(deps: InviteDeps, domain: string): Promise<boolean> {
   const load = () => deps.directory.verifiedDomains();
-  const domains = deps.verifiedDomainsCache ? await deps.verifiedDomainsCache.getOrLoad('verified', load) : await load();
+  let domains: string[];
+  try {
+    domains = deps.verifiedDomainsCache ? await deps.verifiedDomainsCache.getOrLoad('verified', load) : await load();
+  } catch (e) {
+    if (!(e instanceof DirectoryError) || ['throttled', 'unavailable'].includes(e.kind)) throw e;
+    // Without Organization.Read.All (or a directory that cannot say) the guard is skipped, not the
+    // invitation: Graph itself refuses to invite an address that belongs to the tenant.
+    return false;
+  }
   return domains.some((d) => d.toLowerCase() === domain);
 }
 

@@ -1,5 +1,7 @@
 // The caller's role in a team, from the directory: guests first (always refused, even if some
-// admin made one an owner), then the group's owners (cached briefly), then plain membership.
+// admin made one an owner), then the group's owners (cached briefly). Anyone else is a member:
+// Teams delivers a team's channel messages and card actions only from its members, and people
+// from other tenants (shared channels) are not found in this directory, so they are outsiders.
 import type { GuestDirectory } from './directory';
 import type { TeamRole } from './policy';
 import { TtlCache } from './ttlCache';
@@ -33,7 +35,6 @@ export class TeamRoles {
     if (type === 'unknown') return 'outsider';
     if (type === 'Guest') return 'guest';
     const owners = options.fresh ? await this.freshOwnerIds(groupId) : await this.ownerIds(groupId);
-    if (owners.includes(userId)) return 'owner';
-    return (await this.directory.isGroupMember(groupId, userId)) ? 'member' : 'outsider';
+    return owners.includes(userId) ? 'owner' : 'member';
   }
 }

@@ -113,8 +113,15 @@ export class GraphBulkDirectory implements BulkDirectory {
       try {
         responses = ((await this.client.api('/$batch').post(body)) as { responses?: BatchItemResponse[] }).responses ?? [];
       } catch (e) {
-        // The whole batch failed (the SDK already retried 429/503/504 on it): every item shares the answer.
         const error = classify(e, 'User.Read.All');
+        if (error.kind === 'notFound' || error.kind === 'rejected') {
+          // A Graph (or a stand-in for it) that does not take $batch at all: the same look-ups one by one.
+          await forEachConcurrently(pending, this.o.fallbackConcurrency, async (p) => {
+            answers.set(p.email, await this.directory.findUserByEmail(p.email).then((u) => u ?? null, (err: unknown) => classify(err, 'User.Read.All')));
+          });
+          return;
+        }
+        // The whole batch failed (the SDK already retried 429/503/504 on it): every item shares the answer.
         pending.forEach((p) => answers.set(p.email, error));
         return;
       }

@@ -1,6 +1,6 @@
 // The directory port over Microsoft Graph v1.0, through the Graph SDK.
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { CreatedInvitation, DirectoryUser, GuestDirectory, InvitationRequest, MemberAddResult } from '../domain/directory';
+import { DirectoryError, type CreatedInvitation, type DirectoryUser, type GuestDirectory, type InvitationRequest, type MemberAddResult } from '../domain/directory';
 import { isAlreadyMemberError, toDirectoryError } from './graphErrors';
 
 const USER_FIELDS = 'id,displayName,mail,otherMails,userPrincipalName,userType,externalUserState,externalUserStateChangeDateTime';
@@ -11,9 +11,14 @@ export const odataString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 /** The UPN prefix Entra gives a guest: `alice_fabrikam.com#EXT#`. */
 export const guestUpnPrefix = (email: string) => `${email.replace('@', '_')}#EXT#`;
 
-export function userLookupFilter(email: string): string {
+/** The three places an address can be: mail, otherMails (after an address conflict), a guest's UPN. */
+export function userLookupClauses(email: string): string[] {
   const e = odataString(email);
-  return `mail eq ${e} or otherMails/any(m:m eq ${e}) or startswith(userPrincipalName,${odataString(guestUpnPrefix(email))})`;
+  return [`mail eq ${e}`, `otherMails/any(m:m eq ${e})`, `startswith(userPrincipalName,${odataString(guestUpnPrefix(email))})`];
+}
+
+export function userLookupFilter(email: string): string {
+  return userLookupClauses(email).join(' or ');
 }
 
 interface GraphUser {
@@ -54,12 +59,26 @@ export class GraphDirectory implements GuestDirectory {
     }
   }
 
-  async findUserByEmail(email: string): Promise<DirectoryUser | undefined> {
+  private async usersMatching(filter: string): Promise<GraphUser[]> {
     const res = await this.call<{ value: GraphUser[] }>('User.Read.All', () =>
       // The SDK does not encode the query: `#` (of #EXT#) would start a URL fragment.
-      this.client.api('/users').filter(userLookupFilter(email).replace(/#/g, '%23')).select(USER_FIELDS).top(5).get(),
+      this.client.api('/users').filter(filter.replace(/#/g, '%23')).select(USER_FIELDS).top(5).get(),
     );
-    return pickLookupMatch(email, res.value);
+    return res.value;
+  }
+
+  async findUserByEmail(email: string): Promise<DirectoryUser | undefined> {
+    try {
+      return pickLookupMatch(email, await this.usersMatching(userLookupFilter(email)));
+    } catch (e) {
+      if (!(e instanceof DirectoryError && e.kind === 'rejected')) throw e;
+      // A directory that refuses the combined filter: the same three look-ups one at a time.
+      for (const clause of userLookupClauses(email)) {
+        const found = pickLookupMatch(email, await this.usersMatching(clause).catch(() => []));
+        if (found) return found;
+      }
+      return undefined;
+    }
   }
 
   async getUser(userId: string): Promise<DirectoryUser | undefined> {
@@ -75,15 +94,22 @@ export class GraphDirectory implements GuestDirectory {
   async getUsers(userIds: string[]): Promise<DirectoryUser[]> {
     if (userIds.length === 0) return [];
     if (userIds.length > 15) throw new Error('getUsers takes at most 15 ids');
-    const res = await this.call<{ value: GraphUser[] }>('User.Read.All', () =>
-      this.client
-        .api('/users')
-        .filter(`id in (${userIds.map(odataString).join(',')})`)
-        .select(USER_FIELDS)
-        .top(15)
-        .get(),
-    );
-    return res.value.map(toUser);
+    try {
+      const res = await this.call<{ value: GraphUser[] }>('User.Read.All', () =>
+        this.client
+          .api('/users')
+          .filter(`id in (${userIds.map(odataString).join(',')})`)
+          .select(USER_FIELDS)
+          .top(15)
+          .get(),
+      );
+      return res.value.map(toUser);
+    } catch (e) {
+      if (!(e instanceof DirectoryError && e.kind === 'rejected')) throw e;
+      // A directory that refuses `in`: one read per user, still bounded by the caller's chunk.
+      const users = await Promise.all(userIds.map((id) => this.getUser(id)));
+      return users.filter((u): u is DirectoryUser => u !== undefined);
+    }
   }
 
   async verifiedDomains(): Promise<string[]> {

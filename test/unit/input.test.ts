@@ -50,6 +50,10 @@ describe('parsing commands', () => {
     assert.deepEqual(parseCommand('/frobnicate'), { kind: 'unknown', word: 'frobnicate' });
   });
 
+  it('drops a bot mention that was not stripped before parsing', () => {
+    assert.deepEqual(parseCommand('<at>Guest Pass</at> /status a@x.com'), { kind: 'status', email: 'a@x.com' });
+  });
+
   it('drops Teams markup and decodes entities but keeps <email> typed as text', () => {
     assert.equal(plainText('<p>invite <a href="mailto:a@x.com">a@x.com</a></p>').trim(), 'invite a@x.com');
     assert.equal(plainText('Alice &lt;a@x.com&gt;'), 'Alice <a@x.com>');
