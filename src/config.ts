@@ -1,8 +1,9 @@
 // The one place that reads the environment. Everything else receives an AppConfig.
 // Variable names are the run contract of PRODUCT.md section 7 and must not change.
 import { z } from 'zod';
+import type { InvitePolicy } from './domain/policy';
 
-export type InvitePolicy = 'approval' | 'owners' | 'members';
+export type { InvitePolicy };
 export type RedeemLinkAudience = 'owners' | 'channel';
 
 const PUBLIC_AUTHORITY_HOSTS = new Set([

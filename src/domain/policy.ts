@@ -1,9 +1,11 @@
 // Who may invite, and which domains may be invited: decided on the server from the caller's
 // identity and the directory, never from anything a card sends back.
-import type { InvitePolicy } from '../config';
 import type { RefusalCode } from './errors';
 
 export type TeamRole = 'owner' | 'member' | 'guest' | 'outsider';
+
+/** INVITE_POLICY: `approval` (owners invite, members request), `owners`, or `members` (any non-guest). */
+export type InvitePolicy = 'approval' | 'owners' | 'members';
 
 export type InviteRight = { kind: 'invite' } | { kind: 'request' } | { kind: 'refuse'; code: RefusalCode };
 
