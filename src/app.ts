@@ -19,6 +19,7 @@ import { BulkInvitations } from './teams/bulk';
 import type { GuestDirectory } from './domain/directory';
 import { defaultSleep, type InviteDeps } from './domain/invite';
 import { InvitationRecords } from './domain/invitationRecords';
+import { InviteIntents } from './domain/inviteIntents';
 import { PendingAdds } from './domain/pendingAdds';
 import { TeamRoles } from './domain/roles';
 import type { DocumentStore } from './domain/store';
@@ -73,6 +74,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     records,
     pendingAdds,
     audit,
+    intents: new InviteIntents(store),
     rules: { ...config.policy },
     memberAddBackoffMs: overrides.memberAddBackoffMs ?? [500, 1000, 1500],
     sleep: defaultSleep,

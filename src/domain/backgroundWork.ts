@@ -44,6 +44,7 @@ export interface CycleReport {
   addsFailed: number;
   redeemed: number;
   requestsFinished: number;
+  invitationsFinished: number;
   reminders: number;
 }
 
@@ -74,12 +75,13 @@ export class BackgroundWork {
   }
 
   async runOnce(): Promise<CycleReport> {
-    const report: CycleReport = { ran: false, addsCompleted: 0, addsFailed: 0, redeemed: 0, requestsFinished: 0, reminders: 0 };
+    const report: CycleReport = { ran: false, addsCompleted: 0, addsFailed: 0, redeemed: 0, requestsFinished: 0, invitationsFinished: 0, reminders: 0 };
     if (!(await this.acquireLease())) return report;
     report.ran = true;
     // Each part stands alone: one failing (Graph down) does not stop the others.
     await this.step('pending adds', async () => this.finishPendingAdds(report));
     await this.step('approved requests', async () => this.finishApprovedRequests(report));
+    await this.step('interrupted invitations', async () => this.finishInterruptedInvitations(report));
     await this.step('redemptions', async () => this.trackRedemptions(report));
     await this.step('reminders', async () => this.sendReminders(report));
     return report;
@@ -149,6 +151,22 @@ export class BackgroundWork {
       const updated = await approvals.patch(request.groupId, request.id, (r) => (r.outcome ? {} : { outcome }));
       report.requestsFinished++;
       if (updated) await notifier.requestChanged(updated);
+    }
+  }
+
+  /**
+   * Invitations whose process died mid-way: run again. inviteGuest looks the address up first, so a
+   * guest Graph already created is added and recorded, not invited a second time.
+   */
+  async finishInterruptedInvitations(report: CycleReport): Promise<void> {
+    const { invite } = this.deps;
+    if (!invite.intents) return;
+    for (const item of await invite.intents.interrupted(60_000)) {
+      if (!(await invite.intents.claim(item))) continue;
+      const { team, caller, request } = item.intent;
+      const outcome = await inviteGuest(invite, team, caller, request);
+      this.deps.log?.('info', 'interrupted invitation finished', { outcome: outcome.kind, groupId: team.groupId });
+      report.invitationsFinished++;
     }
   }
 

@@ -9,6 +9,7 @@ import { domainRefusal, type DomainRules } from './policy';
 import type { InvitationRecords, Person } from './invitationRecords';
 import type { PendingAdds } from './pendingAdds';
 import type { AuditLog } from './audit';
+import type { InviteIntents } from './inviteIntents';
 import { TtlCache } from './ttlCache';
 
 export interface TeamRef {
@@ -35,6 +36,8 @@ export interface InviteDeps {
   records: InvitationRecords;
   pendingAdds: PendingAdds;
   audit: AuditLog;
+  /** Write-ahead record of invitations in progress (finished by background work after a crash). */
+  intents?: InviteIntents;
   rules: DomainRules & { redirectUrl?: string };
   /** Waits between member-add attempts while a new guest replicates; kept short in-turn. */
   memberAddBackoffMs: readonly number[];
@@ -121,8 +124,10 @@ async function addWithReplicationRetry(deps: InviteDeps, groupId: string, userId
 export async function inviteGuest(deps: InviteDeps, team: TeamRef, caller: Person, request: InviteRequest): Promise<InvitationOutcome> {
   const domain = domainOf(request.email);
   const base: InvitationOutcome = { kind: 'failed', email: request.email, displayName: request.displayName };
+  await deps.intents?.begin(team, caller, request);
   const outcome = await decide(deps, team, caller, request, base, domain);
   await record(deps, team, caller, request, outcome);
+  await deps.intents?.end(team.groupId, request.email);
   return outcome;
 }
 

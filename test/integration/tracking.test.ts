@@ -142,6 +142,39 @@ describe('the bot process killed and restarted', () => {
   });
 });
 
+describe('invitations interrupted by a crash', () => {
+  const intent = (email: string) => ({
+    team: { groupId: MARKETING_GROUP, teamId: MARKETING_TEAM, deepLink: 'https://teams.microsoft.com/l/team/x' },
+    caller: { id: USERS.alexOwner.aadObjectId, name: 'Alex Wilber' },
+    request: { email, displayName: email.split('@')[0], sendEmail: true },
+    startedAt: new Date(Date.now() - 120_000).toISOString(),
+  });
+
+  it('leaves no intent behind after a normal invitation', async () => {
+    await say(USERS.alexOwner, '/invite calm@fabrikam.com');
+    assert.equal((await h.app.store.list('inviteIntents')).length, 0);
+  });
+
+  it('adds and records a guest Graph created just before the process died, without inviting again', async () => {
+    // Lynne exists as a guest: as if the invitation had gone through and the process died before the add.
+    await h.app.store.put('inviteIntents', `${MARKETING_GROUP}|lynner@northwind.com`, intent('lynner@northwind.com'));
+    const report = await h.app.background.runOnce();
+    assert.equal(report.invitationsFinished, 1);
+    assert.ok(members().includes(USERS.lynneGuestNotInTeam.aadObjectId));
+    assert.equal(h.sandbox.snapshot().invitations.length, 0, 'not invited a second time');
+    assert.equal((await h.app.store.list('inviteIntents')).length, 0);
+    const status = await say(USERS.alexOwner, '/status lynner@northwind.com');
+    assert.match(status.activity.text ?? '', /Invited through Guest Pass .* by Alex Wilber/);
+  });
+
+  it('finishes an invitation that never reached Graph', async () => {
+    await h.app.store.put('inviteIntents', `${MARKETING_GROUP}|lost@fabrikam.com`, intent('lost@fabrikam.com'));
+    await h.app.background.runOnce();
+    assert.equal(h.sandbox.snapshot().invitations.filter((i) => i.invitedUserEmailAddress === 'lost@fabrikam.com').length, 1);
+    assert.ok(members().includes(userId('lost@fabrikam.com')!));
+  });
+});
+
 describe('approved requests and reminders', () => {
   it('finishes an approved request whose invitation never ran (a crash after the claim)', async () => {
     const reply = await say(USERS.adeleMember, '/invite wyn@fabrikam.com');
