@@ -67,6 +67,9 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
   const records = new InvitationRecords(store);
   const audit = new AuditLog(store);
   const pendingAdds = new PendingAdds(store, () => new Date(), overrides.pendingAddFirstRetryMs);
+  // Stored pending adds are retried every check period at first, then less often (at most every 15 minutes).
+  const periodMs = config.redemptionCheckSeconds * 1000;
+  const pendingAddBackoffMs = overrides.pendingAddBackoffMs ?? [1, 1, 2, 4, 8, 16].map((k) => Math.min(900_000, Math.max(0, k * periodMs - 1000)));
   const roles = new TeamRoles(directory);
 
   const invite: InviteDeps = {
@@ -111,7 +114,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     now: () => new Date(),
     instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     reminderAfterMs: overrides.reminderAfterMs ?? config.approvalReminderHours * 3_600_000,
-    pendingAddBackoffMs: overrides.pendingAddBackoffMs,
+    pendingAddBackoffMs,
     // Renewed every cycle; after a crash another instance (or the restarted one) takes over within two periods.
     leaseMs: config.redemptionCheckSeconds * 2000 + 5000,
     log: (level, message, fields) => logger[level](fields ?? {}, message),

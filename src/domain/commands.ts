@@ -53,9 +53,14 @@ export function parseInviteLine(line: string): InviteLine {
     return { email: angle[2]!, displayName: name || undefined, raw };
   }
   const m = /^(\S+?)(?:[,;]\s*|\s+|$)(.*)$/s.exec(raw);
-  const email = (m?.[1] ?? raw).replace(/[,;]$/, '');
+  const first = (m?.[1] ?? raw).replace(/[,;]$/, '');
+  const last = /^(.*?)[,;]?\s+(\S+@\S+)$/s.exec(raw);
+  if (!first.includes('@') && last) {
+    // `"Ann Lee" ann@fabrikam.com` or `Ann Lee, ann@fabrikam.com`: the name came first.
+    return { email: last[2]!, displayName: unquote(last[1]!) || undefined, raw };
+  }
   const name = unquote(m?.[2] ?? '');
-  return { email, displayName: name || undefined, raw };
+  return { email: first, displayName: name || undefined, raw };
 }
 
 /** Pasted text (the invite card's list, or the lines of a message): one invitation per non-empty line. */

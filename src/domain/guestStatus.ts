@@ -63,7 +63,10 @@ export interface GuestPage {
  * from the directory in reads of 15 ids, not one call per guest.
  */
 export async function teamGuests(deps: StatusDeps, groupId: string, page: number, pageSize = 20): Promise<GuestPage> {
-  const all = (await deps.records.listForGroup(groupId)).filter((r) => r.userId).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  // Guests Guest Pass brought in: not tenant members, and not people who were already in the team.
+  const all = (await deps.records.listForGroup(groupId))
+    .filter((r) => r.userId && r.state !== 'Member' && (r.invitationId !== undefined || r.outcome !== 'alreadyInTeam'))
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   const pages = Math.max(1, Math.ceil(all.length / pageSize));
   const current = Math.min(Math.max(1, page), pages);
   const slice = all.slice((current - 1) * pageSize, current * pageSize);

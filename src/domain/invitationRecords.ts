@@ -26,8 +26,25 @@ export interface InvitationRecord {
   inGroup: boolean;
   emailSent?: boolean;
   requestId?: string;
-  /** Where the result card lives, opaque to the domain (the Teams adapter's conversation reference). */
-  card?: { reference: Record<string, unknown>; activityId: string };
+  /**
+   * Where this guest's cards live (the original result card first), opaque to the domain: the
+   * Teams adapter's conversation references. Background work updates all of them.
+   */
+  cards?: CardRef[];
+}
+
+export interface CardRef {
+  reference: Record<string, unknown>;
+  activityId: string;
+}
+
+const MAX_CARDS = 5;
+
+/** The record with one more card to keep up to date (the original is never dropped). */
+export function withCard(record: InvitationRecord, card: CardRef): InvitationRecord {
+  const others = (record.cards ?? []).filter((c) => c.activityId !== card.activityId);
+  const cards = [...others, card];
+  return { ...record, cards: cards.length > MAX_CARDS ? [cards[0]!, ...cards.slice(-(MAX_CARDS - 1))] : cards };
 }
 
 /** The record as an outcome, for cards shown again later (no redeem link once accepted). */

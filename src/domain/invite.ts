@@ -86,16 +86,17 @@ function stateOf(user: DirectoryUser): SubjectState {
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 export const defaultSleep = sleepFor;
 
-async function isTenantDomain(deps: InviteDeps, domain: string): Promise<boolean> {
+async function isTenantDomain(deps: InviteDeps, domain: string, caller: Person): Promise<boolean> {
   const load = () => deps.directory.verifiedDomains();
   let domains: string[];
   try {
     domains = deps.verifiedDomainsCache ? await deps.verifiedDomainsCache.getOrLoad('verified', load) : await load();
   } catch (e) {
-    if (!(e instanceof DirectoryError) || ['throttled', 'unavailable'].includes(e.kind)) throw e;
-    // Without Organization.Read.All (or a directory that cannot say) the guard is skipped, not the
-    // invitation: Graph itself refuses to invite an address that belongs to the tenant.
-    return false;
+    // A missing permission or a Graph failure stops here (the card names it). Only a directory
+    // that has no such endpoint at all falls back to what is certain: the inviter's own domains.
+    if (!(e instanceof DirectoryError) || !['notFound', 'rejected'].includes(e.kind)) throw e;
+    const inviter = await deps.directory.getUser(caller.id);
+    domains = [inviter?.mail, inviter?.userPrincipalName].filter((a): a is string => !!a && !a.includes('#EXT#')).map(domainOf);
   }
   return domains.some((d) => d.toLowerCase() === domain);
 }
@@ -145,7 +146,7 @@ async function decide(
   let outcome: InvitationOutcome = base;
   try {
     const existing = await deps.directory.findUserByEmail(request.email);
-    if (!existing && (await isTenantDomain(deps, domain))) {
+    if (!existing && (await isTenantDomain(deps, domain, caller))) {
       return { ...base, kind: 'failed', failure: 'userNotFound', detail: domain };
     }
 
@@ -211,7 +212,7 @@ async function record(deps: InviteDeps, team: TeamRef, caller: Person, request: 
       inGroup: outcome.kind === 'invited' || outcome.kind === 'reinvited' || outcome.kind === 'added' || outcome.kind === 'alreadyInTeam',
       emailSent: outcome.emailSent ?? previous?.emailSent,
       requestId: outcome.trace?.requestId,
-      card: previous?.card,
+      cards: previous?.cards,
     });
   }
   await deps.audit.append({

@@ -19,7 +19,8 @@ export class PendingAdds {
   constructor(
     private readonly store: DocumentStore,
     private readonly now: () => Date = () => new Date(),
-    private readonly firstRetryMs = 15_000,
+    /** 0: the next background cycle tries it (REDEMPTION_CHECK_SECONDS sets how soon). */
+    private readonly firstRetryMs = 0,
   ) {}
 
   async enqueue(add: Pick<PendingAdd, 'groupId' | 'teamId' | 'userId' | 'email'>): Promise<void> {

@@ -23,7 +23,8 @@ export function createGraphClient(config: GraphConfig, credential: TokenCredenti
   const scope = isMicrosoftGraph ? `${base.origin}/.default` : 'https://graph.microsoft.com/.default';
   return Client.initWithMiddleware({
     authProvider: new TokenCredentialAuthenticationProvider(credential, { scopes: [scope] }),
-    baseUrl: `${base.origin}/`,
+    // The configured root as given, path included: the SDK appends /v1.0/... (PRODUCT.md section 7).
+    baseUrl: config.baseUrl,
     defaultVersion: 'v1.0',
     // The SDK attaches the token only to Graph's own hosts unless told otherwise (REFERENCE.md).
     customHosts: isMicrosoftGraph ? undefined : new Set([base.hostname]),

@@ -10,6 +10,8 @@ interface GraphErrorLike {
   body?: unknown;
 }
 
+const SIGN_IN_ERRORS = new Set(['AuthenticationError', 'AuthenticationRequiredError', 'CredentialUnavailableError', 'AggregateAuthenticationError']);
+
 const MESSAGE_KINDS: [RegExp, DirectoryFailureKind][] = [
   [/not allowed to join this Unified Group/i, 'groupForbidsGuests'],
   [/does not allow collaboration/i, 'tenantBlocksDomain'],
@@ -38,8 +40,9 @@ export function toDirectoryError(e: unknown, permission: string): DirectoryError
   if (e instanceof DirectoryError) return e;
   const g = (e ?? {}) as GraphErrorLike & { name?: string };
   const message = g.message ?? String(e);
-  // @azure/identity failures: the app could not get a token at all.
-  if (g.name === 'AuthenticationError' || g.name === 'CredentialUnavailableError' || g.name === 'AggregateAuthenticationError') {
+  // @azure/identity failures: the app could not get a token at all (the Graph SDK passes the
+  // credential's error on with its name as the code).
+  if (SIGN_IN_ERRORS.has(g.name ?? '') || SIGN_IN_ERRORS.has(g.code ?? '') || /AADSTS\d+/.test(message)) {
     return new DirectoryError('missingPermission', message, {}, 'sign-in');
   }
   const status = typeof g.statusCode === 'number' && g.statusCode > 0 ? g.statusCode : undefined;

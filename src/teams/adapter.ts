@@ -89,6 +89,8 @@ export class GuestPassAdapter extends CloudAdapter {
   async run(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<TurnOutcome> {
     const unverifiable = this.unverifiable(activity);
     if (unverifiable) return { kind: 'unauthorized', reason: unverifiable };
+    // Without a service URL there is nowhere to answer: refused at once, not after the connector's retries.
+    if (typeof activity.serviceUrl !== 'string' || activity.serviceUrl.trim() === '') return { kind: 'rejected', reason: 'the activity has no serviceUrl' };
     let started = false;
     try {
       const invokeResponse = await this.processActivity(authHeader, activity, async (context) => {

@@ -20,7 +20,7 @@ import { checkEmail, domainOf, inviteInputSchema, validateInvite, type InviteInp
 import type { AuditAction, AuditEntry } from '../domain/audit';
 import type { GuestDirectory } from '../domain/directory';
 import { inviteGuest, outcomeOfError, type InviteDeps, type TeamRef } from '../domain/invite';
-import type { InvitationRecord, InvitationRecords, Person } from '../domain/invitationRecords';
+import { withCard, type InvitationRecord, type InvitationRecords, type Person } from '../domain/invitationRecords';
 import { recordCard } from './cardUpdates';
 import type { BulkInvitations } from './bulk';
 import type { InvitationOutcome } from '../domain/outcome';
@@ -28,7 +28,7 @@ import { domainRefusal, inviteRight, type TeamRole } from '../domain/policy';
 import type { TeamRoles } from '../domain/roles';
 import { invitationLanguage, textsFor, type Texts } from '../text/en';
 import { approvalCard, inviteFormCard, resultCard, type AdaptiveCard } from './cards';
-import { callerOf, tenantOf, type TeamResolver } from './teamContext';
+import { callerOf, tenantOf, type Place, type TeamResolver } from './teamContext';
 
 export interface BotDeps {
   policy: PolicyConfig;
@@ -146,8 +146,19 @@ export class GuestPassBot extends TeamsActivityHandler {
   }
 
   /** Team, caller and tenant checks shared by every path that may lead to an invitation. */
+  /** Where the turn happens; a team Teams cannot describe gets a plain answer, not a generic error. */
+  private async placeOf(turn: Turn): Promise<Place | { refusal: string }> {
+    try {
+      return await this.deps.teams.placeOf(turn.context);
+    } catch (e) {
+      turn.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'team details not available');
+      return { refusal: turn.texts.teamUnknown };
+    }
+  }
+
   private async teamTurn(turn: Turn): Promise<TeamTurn | { refusal: string }> {
-    const place = await this.deps.teams.placeOf(turn.context);
+    const place = await this.placeOf(turn);
+    if ('refusal' in place) return place;
     if (place.kind !== 'team') return { refusal: place.kind === 'personal' ? turn.texts.personalChat : turn.texts.notInTeam };
     const caller = callerOf(turn.context);
     if (!caller) return { refusal: turn.texts.refusals.callerUnknown() };
@@ -155,11 +166,8 @@ export class GuestPassBot extends TeamsActivityHandler {
   }
 
   private async postInviteCard(turn: Turn): Promise<void> {
-    const place = await this.deps.teams.placeOf(turn.context);
-    if (place.kind !== 'team') {
-      await this.reply(turn, place.kind === 'personal' ? turn.texts.personalChat : turn.texts.notInTeam);
-      return;
-    }
+    const team = await this.teamTurn(turn);
+    if ('refusal' in team) return this.reply(turn, team.refusal);
     await this.replyCard(turn, inviteFormCard(turn.texts, { sendEmail: this.deps.policy.sendInvitationEmail }));
   }
 
@@ -301,7 +309,7 @@ export class GuestPassBot extends TeamsActivityHandler {
   private async rememberCards(turn: TeamTurn, answer: { outcome?: InvitationOutcome; request?: ApprovalRequest }, activityId: string): Promise<void> {
     const reference = TurnContext.getConversationReference(turn.context.activity) as Record<string, unknown>;
     if (answer.outcome?.userId) {
-      await this.deps.records.update(turn.team.groupId, answer.outcome.email, (r) => ({ ...r, card: { reference, activityId } }));
+      await this.deps.records.update(turn.team.groupId, answer.outcome.email, (r) => withCard(r, { reference, activityId }));
     }
     if (answer.request) {
       await this.deps.approvals.patch(turn.team.groupId, answer.request.id, () => ({ card: { reference, activityId } }));
@@ -353,7 +361,7 @@ export class GuestPassBot extends TeamsActivityHandler {
       request = (await this.deps.approvals.patch(turn.team.groupId, request.id, () => ({ outcome }))) ?? { ...request, outcome };
       if (outcome.userId && turn.context.activity.replyToId) {
         const reference = TurnContext.getConversationReference(turn.context.activity) as Record<string, unknown>;
-        await this.deps.records.update(turn.team.groupId, outcome.email, (r) => ({ ...r, card: { reference, activityId: turn.context.activity.replyToId! } }));
+        await this.deps.records.update(turn.team.groupId, outcome.email, (r) => withCard(r, { reference, activityId: turn.context.activity.replyToId! }));
       }
     }
     const reveal = this.deps.policy.redeemLinkAudience === 'channel';
@@ -457,6 +465,14 @@ export class GuestPassBot extends TeamsActivityHandler {
   private async resend(turn: TeamTurn, data: Record<string, unknown>): Promise<CardAnswer> {
     const record = await this.recordFor(turn, data);
     if (!record) return { text: turn.texts.cardExpired };
-    return this.invite(turn, { email: record.email, displayName: record.displayName, sendEmail: record.emailSent ?? this.deps.policy.sendInvitationEmail }, true);
+    // Someone who may not invite gets a private answer; the card everyone shares stays as it is.
+    const right = inviteRight(await this.deps.roles.roleOf(turn.team.groupId, turn.caller.id), this.deps.policy.invitePolicy);
+    if (right.kind !== 'invite') {
+      await this.audit(turn, 'refuse', record.email, 'refused', { reason: right.kind === 'refuse' ? right.code : 'callerNotOwner' });
+      return { text: turn.texts.refusals[right.kind === 'refuse' ? right.code : 'callerNotOwner']('') };
+    }
+    const answer = await this.invite(turn, { email: record.email, displayName: record.displayName, sendEmail: record.emailSent ?? this.deps.policy.sendInvitationEmail }, true);
+    // Only a new invitation changes the shared card; anything else (already accepted, a Graph failure) is the clicker's.
+    return answer.outcome?.kind === 'reinvited' ? answer : { card: answer.card };
   }
 }

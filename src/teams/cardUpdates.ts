@@ -25,9 +25,9 @@ export class TeamsChangeNotifier implements ChangeNotifier {
   ) {}
 
   async invitationChanged(record: InvitationRecord): Promise<void> {
-    if (!record.card) return;
+    if (!record.cards?.length) return;
     const card = await recordCard(textsFor(), record, this.roles, this.audience === 'channel');
-    await this.publisher.update(record.card.reference, record.card.activityId, card);
+    for (const at of record.cards) await this.publisher.update(at.reference, at.activityId, card);
   }
 
   async requestChanged(request: ApprovalRequest): Promise<void> {

@@ -22,6 +22,7 @@ export const en = {
     'Invitations happen in a team channel: @mention Guest Pass there with `/invite alice@fabrikam.com`. Type `help` to see everything I can do.',
   unknownCommand: (word: string) => `I don't know "${word}". Type \`help\` to see what I can do.`,
   notInTeam: 'Invitations happen in a team channel: add Guest Pass to a team and @mention it in one of its channels.',
+  teamUnknown: 'Teams could not tell me which Microsoft 365 group this team belongs to, so nothing was done. Try again in a minute; if it persists, reinstall Guest Pass in this team.',
   somethingWentWrong: (ref: string) => `Something went wrong on my side and nothing was changed. Reference: ${ref}.`,
   cardExpired: 'This card is out of date. Type `@Guest Pass invite` for a new one.',
 
@@ -74,6 +75,12 @@ export const en = {
     refused: (name: string) => `${name} was not invited.`,
     failed: (name: string) => `Inviting ${name} did not work.`,
   } satisfies Record<OutcomeKind, (name: string) => string>,
+
+  /** The outcome summary when the invitation was created but the team add was then refused. */
+  refusedAfterInvitation: (name: string) =>
+    `${name} received a guest invitation to your organization, but could not be added to this team.`,
+  /** The summary once the guest has redeemed. */
+  acceptedSummary: (name: string) => `${name} accepted the invitation and is a member of this team.`,
 
   states: {
     PendingAcceptance: 'Pending acceptance',

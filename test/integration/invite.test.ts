@@ -186,6 +186,12 @@ describe('who may invite', () => {
     assert.equal(invitationCalls().length, 0);
   });
 
+  it('answers plainly when Teams cannot describe the team, without calling Graph', async () => {
+    const reply = await command(USERS.alexOwner, '/invite zed@fabrikam.com', { ...where, teamId: '19:unknown@thread.tacv2' });
+    assert.match(reply.activity.text ?? '', /Teams could not tell me which Microsoft 365 group/);
+    assert.equal(h.sandbox.requests().filter((r) => r.path.startsWith('/v1.0')).length, 0);
+  });
+
   it('answers in a personal chat that invites happen in a team channel, without calling Graph', async () => {
     const activity = personalMessage(where, USERS.alexOwner, '/invite frank@fabrikam.com');
     assert.equal((await h.post(activity)).status, 200);
@@ -208,6 +214,7 @@ describe('Graph refusals and failures become the card PRODUCT.md section 5 asks 
     const text = cardText(cardOf(reply));
     assert.match(text, /Refused/);
     assert.match(text, /does not allow guests/);
+    assert.match(text, /received a guest invitation to your organization, but could not be added to this team/, 'the card says what did happen');
     assert.ok(!h.sandbox.snapshot().groups.find((g) => g.id === NO_GUESTS_GROUP)!.members.includes(userByMail('gina@fabrikam.com')?.id ?? '-'));
   });
 
@@ -324,6 +331,13 @@ describe('the HTTP boundary', () => {
   it('answers 400, not 500, to something that is not an activity', async () => {
     const res = await fetch(`${h.botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"hello":1}' });
     assert.equal(res.status, 400);
+  });
+
+  it('answers 400 at once to an activity with no service URL to answer on', async () => {
+    const { serviceUrl: _none, ...activity } = cardAction(where, USERS.alexOwner, 'invite', { email: 'x@fabrikam.com' });
+    const res = await h.post(activity);
+    assert.equal(res.status, 400);
+    assert.equal(invitationCalls().length, 0);
   });
 
   it('does not answer an unknown invoke with a server error', async () => {

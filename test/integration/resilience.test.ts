@@ -36,6 +36,13 @@ describe('a directory that answers less than Graph', () => {
     assert.match(cardText(cardOf(reply)), /Invited/);
   });
 
+  it("still never invites the tenant's own addresses: the inviter's domain stands in for the verified domains", async () => {
+    h.sandbox.addFault({ method: 'GET', path: '/organization', status: 404, code: 'Request_ResourceNotFound', message: 'not here', times: 5 });
+    const reply = await h.say(USERS.alexOwner, '/invite nobody@contoso.com');
+    assert.match(cardText(cardOf(reply)), /contoso\.com belongs to your organization/);
+    assert.equal(h.sandbox.snapshot().invitations.length, 0);
+  });
+
   it('tracks redemptions one user at a time when `id in (...)` is refused', async () => {
     const reply = await h.say(USERS.alexOwner, '/invite inless@fabrikam.com');
     h.sandbox.redeem('inless@fabrikam.com');

@@ -51,6 +51,8 @@ describe('/status', () => {
 
 describe('/guests', () => {
   it("lists this team's guests for owners, with their state, in pages", async () => {
+    await say(USERS.alexOwner, '/invite isaiahl@contoso.com');
+    await say(USERS.alexOwner, '/invite pattif@fabrikam.com');
     for (let i = 1; i <= 22; i++) await say(USERS.alexOwner, `/invite g${i}@fabrikam.com Guest ${i}`);
     h.sandbox.redeem('g22@fabrikam.com');
     const first = await textOf(USERS.alexOwner, '/guests');
@@ -60,6 +62,10 @@ describe('/guests', () => {
     assert.match(first, /More: `\/guests 2`/);
     assert.equal(first.split('\n').filter((l) => l.startsWith('- ')).length, 20);
     const second = await textOf(USERS.alexOwner, '/guests 2');
+    for (const text of [first, second]) {
+      assert.doesNotMatch(text, /isaiahl@contoso\.com/, 'a tenant member is not a guest');
+      assert.doesNotMatch(text, /pattif@fabrikam\.com/, 'someone already in the team was not brought in by Guest Pass');
+    }
     assert.match(second, /page 2 of 2/);
     assert.match(second, /g1@fabrikam\.com/);
     const reads = h.sandbox.requests().filter((r) => r.method === 'GET' && r.query.$filter?.startsWith('id in'));
@@ -96,8 +102,12 @@ describe('resending an invitation', () => {
 
   it('does not let a member resend under the approval policy', async () => {
     const reply = await say(USERS.alexOwner, '/invite kim@fabrikam.com');
+    h.connector.clear();
     const res = await h.post(cardAction(where, USERS.adeleMember, 'resendInvitation', { email: 'kim@fabrikam.com' }, reply.id));
-    assert.match(cardText((res.body as { value: unknown }).value), /Refused/);
+    const answer = res.body as { type: string; value: unknown };
+    assert.equal(answer.type, 'application/vnd.microsoft.activity.message', 'a private answer to the clicker');
+    assert.match(String(answer.value), /Only team owners can invite/);
+    assert.equal(h.connector.sent.filter((a) => a.method === 'PUT').length, 0, 'the shared card is left as it was');
     assert.equal(h.sandbox.snapshot().invitations.filter((i) => i.invitedUserEmailAddress === 'kim@fabrikam.com').length, 1);
   });
 });

@@ -41,6 +41,7 @@ describe('redemption tracking', () => {
     const update = await h.connector.waitFor((a) => a.method === 'PUT' && a.targetId === reply.id);
     const text = cardText(cardOf(update));
     assert.match(text, /Accepted/);
+    assert.match(text, /Rose accepted the invitation and is a member of this team/);
     assert.doesNotMatch(text, /Pending acceptance/);
     assert.doesNotMatch(text, /Show redeem link|Resend/, 'nothing left to redeem or resend');
   });

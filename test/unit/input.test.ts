@@ -17,6 +17,9 @@ describe('parsing commands', () => {
     assert.equal(parseInviteLine('alice@fabrikam.com "Alice Smith"').displayName, 'Alice Smith');
     assert.equal(parseInviteLine("o'brien@fabrikam.com 'Pat O'Brien'").displayName, "Pat O'Brien");
     assert.deepEqual(parseInviteLine('alice@fabrikam.com, Alice Smith').displayName, 'Alice Smith');
+    assert.deepEqual(((l) => [l.email, l.displayName])(parseInviteLine('"Ann Lee" ann@fabrikam.com')), ['ann@fabrikam.com', 'Ann Lee']);
+    assert.deepEqual(((l) => [l.email, l.displayName])(parseInviteLine('Ann Lee, ann@fabrikam.com')), ['ann@fabrikam.com', 'Ann Lee']);
+    assert.equal(parseInviteLine('not-an-address Someone').email, 'not-an-address', 'a bad address stays where it was typed');
     const angle = parseInviteLine('Alice Smith <alice@fabrikam.com>');
     assert.equal(angle.email, 'alice@fabrikam.com');
     assert.equal(angle.displayName, 'Alice Smith');

@@ -571,7 +571,7 @@ class JobRun {
         inGroup: kind === 'invited' || kind === 'added' || kind === 'alreadyInTeam',
         emailSent: item.invitationId ? header.sendEmail : previous?.emailSent,
         requestId: item.requestId,
-        card: previous?.card,
+        cards: previous?.cards,
       });
       this.redeemUrls.delete(item.email);
     }

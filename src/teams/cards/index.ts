@@ -82,6 +82,12 @@ const STYLES: Record<InvitationOutcome['kind'], ResultCardData['style']> = {
   failed: 'attention',
 };
 
+function summaryOf(texts: Texts, outcome: InvitationOutcome): string {
+  if (outcome.kind === 'refused' && outcome.invitationId) return texts.refusedAfterInvitation(outcome.displayName);
+  if (outcome.state === 'Accepted' && ['invited', 'reinvited', 'added'].includes(outcome.kind)) return texts.acceptedSummary(outcome.displayName);
+  return texts.outcomeSummaries[outcome.kind](outcome.displayName);
+}
+
 export function resultCardData(texts: Texts, outcome: InvitationOutcome, view: ResultView): ResultCardData {
   const t = texts.result;
   const facts = [
@@ -104,7 +110,7 @@ export function resultCardData(texts: Texts, outcome: InvitationOutcome, view: R
     texts: t,
     email: outcome.email,
     title: texts.outcomeTitles[outcome.kind],
-    summary: texts.outcomeSummaries[outcome.kind](outcome.displayName),
+    summary: summaryOf(texts, outcome),
     style: STYLES[outcome.kind],
     facts,
     reason,
