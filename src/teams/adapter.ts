@@ -70,11 +70,12 @@ function credentialsFactoryFor(identity: BotIdentityConfig): ServiceClientCreden
 
 export class GuestPassAdapter extends CloudAdapter {
   constructor(private readonly identity: BotIdentityConfig) {
+    const { appPassword } = identity;
     const options: ConfigurationBotFrameworkAuthenticationOptions = identity.anonymous
       ? {}
       : {
           MicrosoftAppId: identity.appId,
-          MicrosoftAppPassword: identity.appPassword,
+          MicrosoftAppPassword: appPassword,
           MicrosoftAppType: identity.appType ?? 'MultiTenant',
           MicrosoftAppTenantId: identity.appTenantId,
           ...(identity.channelAuth ?? {}),

@@ -1,19 +1,13 @@
 // Members request, owners approve (INVITE_POLICY and the approval workflow), at the bot's HTTP
 // boundary against the sandbox tenant. Every decision is checked on the server at click time.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cardAction, USERS, type TestUser, type Where } from '../support/activities';
 import { actionTitles, cardOf, cardText } from '../support/connector';
-import { startHarness, type Harness } from '../support/harness';
+import { useHarness } from '../support/harness';
 
-let h: Harness;
-let where: Where;
-
-before(async () => {
-  h = await startHarness();
-  where = { serviceUrl: h.connector.url };
-});
-after(async () => h.close());
+const h = useHarness();
+const where: Where = { get serviceUrl() { return h.where.serviceUrl; } };
 beforeEach(async () => {
   h.sandbox.reset();
   h.sandbox.clearRequests();

@@ -1,16 +1,12 @@
 // Bulk invitations at the bot's HTTP boundary: a pasted list in a channel message, the preview
 // card, Confirm answered at once, and the progress card updated in place to the results.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cardAction, mentionMessage, MARKETING_GROUP, USERS } from '../support/activities';
 import { actionTitles, cardOf, cardText } from '../support/connector';
-import { startHarness, type Harness } from '../support/harness';
+import { useHarness } from '../support/harness';
 
-let h: Harness;
-before(async () => {
-  h = await startHarness();
-});
-after(async () => h.close());
+const h = useHarness();
 
 describe('a bulk invitation pasted in a channel', () => {
   it('is previewed, confirmed and finished with every good line invited and in the team', async () => {

@@ -1,34 +1,13 @@
 // The core flow at the bot's HTTP boundary: Teams-shaped activities to /api/messages, replies on
 // the connector stand-in, Graph and Entra in the sandbox tenant over real HTTPS.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cardAction, legacySubmit, personalMessage, USERS, type TestUser, MARKETING_GROUP, NO_GUESTS_GROUP, LEGAL_TEAM, type Where } from '../support/activities';
 import { actionTitles, cardOf, cardText, type SentActivity } from '../support/connector';
-import { startHarness, type Harness } from '../support/harness';
+import { useHarness } from '../support/harness';
 
-let h: Harness;
-let where: Where;
-
-before(async () => {
-  h = await startHarness();
-  where = { serviceUrl: h.connector.url };
-});
-after(async () => h.close());
-beforeEach(() => {
-  h.sandbox.reset();
-  h.sandbox.clearFaults();
-  h.sandbox.settings({
-    replicationLagAttempts: 0,
-    replicationLagMs: 0,
-    blockedDomains: [],
-    crossTenantBlockedDomains: [],
-    suspiciousActivityBlock: false,
-    guestInvitationsDisabled: false,
-    revokedRoles: [],
-  });
-  h.sandbox.clearRequests();
-  h.connector.clear();
-});
+const h = useHarness();
+const where: Where = { get serviceUrl() { return h.where.serviceUrl; } };
 
 /** Sends a command as `from` and returns the bot's one reply. */
 const command = (from: TestUser, text: string, at?: Where): Promise<SentActivity> => h.say(from, text, at);

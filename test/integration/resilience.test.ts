@@ -1,22 +1,13 @@
 // A directory that answers less than Microsoft Graph does (a stand-in without the combined $filter,
 // without `in`, without $batch, without /organization) still gets the same outcomes, one simpler
 // request at a time.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cardAction, MARKETING_GROUP, USERS } from '../support/activities';
 import { cardOf, cardText } from '../support/connector';
-import { startHarness, type Harness } from '../support/harness';
+import { useHarness } from '../support/harness';
 
-let h: Harness;
-before(async () => {
-  h = await startHarness();
-});
-after(async () => h.close());
-beforeEach(() => {
-  h.sandbox.reset();
-  h.sandbox.clearRequests();
-  h.connector.clear();
-});
+const h = useHarness();
 
 const members = () => h.sandbox.snapshot().groups.find((g) => g.id === MARKETING_GROUP)!.members;
 

@@ -1,23 +1,12 @@
 // Where guests stand (/status, /guests), resending an invitation, and the audit export.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cardAction, USERS, LEGAL_TEAM, type TestUser, type Where } from '../support/activities';
 import { cardOf, cardText } from '../support/connector';
-import { startHarness, type Harness } from '../support/harness';
+import { useHarness } from '../support/harness';
 
-let h: Harness;
-let where: Where;
-
-before(async () => {
-  h = await startHarness();
-  where = { serviceUrl: h.connector.url };
-});
-after(async () => h.close());
-beforeEach(() => {
-  h.sandbox.reset();
-  h.sandbox.clearRequests();
-  h.connector.clear();
-});
+const h = useHarness();
+const where: Where = { get serviceUrl() { return h.where.serviceUrl; } };
 
 const say = (from: TestUser, text: string, at?: Where) => h.say(from, text, at);
 const textOf = async (from: TestUser, text: string, at?: Where) => (await say(from, text, at)).activity.text ?? '';

@@ -1,6 +1,6 @@
 // Following every guest to the finish: redemption tracking, pending adds finished later (also
 // across a killed process), approved requests finished after a crash, reminders, one worker at a time.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,23 +8,12 @@ import path from 'node:path';
 import { createServer } from 'node:net';
 import { cardAction, mentionMessage, USERS, MARKETING_GROUP, MARKETING_TEAM, type TestUser, type Where } from '../support/activities';
 import { cardOf, cardText, ConnectorStandIn } from '../support/connector';
-import { sandboxEnv, startHarness, type Harness } from '../support/harness';
+import { sandboxEnv, startHarness, useHarness } from '../support/harness';
 import { startBotProcess, runBotToExit } from '../support/botProcess';
 import { BackgroundWork, type BackgroundDeps } from '../../src/domain/backgroundWork';
 
-let h: Harness;
-let where: Where;
-
-before(async () => {
-  h = await startHarness({ overrides: { reminderAfterMs: 0 } });
-  where = { serviceUrl: h.connector.url };
-});
-after(async () => h.close());
-beforeEach(() => {
-  h.sandbox.reset();
-  h.sandbox.clearRequests();
-  h.connector.clear();
-});
+const h = useHarness({ overrides: { reminderAfterMs: 0 } });
+const where: Where = { get serviceUrl() { return h.where.serviceUrl; } };
 
 const say = (from: TestUser, text: string) => h.say(from, text);
 const members = () => h.sandbox.snapshot().groups.find((g) => g.id === MARKETING_GROUP)!.members;

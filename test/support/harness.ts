@@ -3,6 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before, beforeEach } from 'node:test';
 import { createApp, type App, type AppOverrides } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
@@ -37,6 +38,30 @@ export interface HarnessOptions {
 }
 
 export const sandboxEnv = sandboxRunContract;
+
+/**
+ * One harness for a test file: started before its tests, closed after them, and before each test
+ * the sandbox back to its seed (directory, settings, faults), its request log and the connector's
+ * record emptied. The returned object reads through to the live harness (restarts included).
+ */
+export function useHarness(options: HarnessOptions = {}): Harness & { readonly where: Where } {
+  let current: Harness | undefined;
+  before(async () => {
+    current = await startHarness(options);
+  });
+  after(async () => current?.close());
+  beforeEach(() => {
+    current!.sandbox.reset();
+    current!.sandbox.clearRequests();
+    current!.connector.clear();
+  });
+  return new Proxy({} as Harness & { where: Where }, {
+    get: (_target, property) => {
+      if (!current) throw new Error('the harness starts in before(): use it inside tests');
+      return property === 'where' ? { serviceUrl: current.connector.url } : Reflect.get(current, property);
+    },
+  });
+}
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   if (!process.env.NODE_EXTRA_CA_CERTS) throw new Error('run the tests with `npm test` (it sets NODE_EXTRA_CA_CERTS for the sandbox certificate)');
