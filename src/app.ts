@@ -30,6 +30,7 @@ import { createHttpServer } from './http/server';
 import { createStore } from './store';
 import { GuestPassAdapter } from './teams/adapter';
 import { GuestPassBot } from './teams/bot';
+import { TeamRoster } from './teams/roster';
 import { TeamResolver } from './teams/teamContext';
 import { TeamsChangeNotifier } from './teams/cardUpdates';
 import { TeamsCardPublisher } from './teams/proactive';
@@ -71,6 +72,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
   const periodMs = config.redemptionCheckSeconds * 1000;
   const pendingAddBackoffMs = overrides.pendingAddBackoffMs ?? [1, 1, 2, 4, 8, 16].map((k) => Math.min(900_000, Math.max(0, k * periodMs - 1000)));
   const roles = new TeamRoles(directory);
+  const roster = new TeamRoster(roles, logger);
 
   const invite: InviteDeps = {
     directory,
@@ -110,7 +112,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     approvals,
     audit,
     invite,
-    notifier: new TeamsChangeNotifier(new TeamsCardPublisher(adapter, config.bot.appId ?? ''), roles, config.policy.redeemLinkAudience),
+    notifier: new TeamsChangeNotifier(new TeamsCardPublisher(adapter, config.bot.appId ?? ''), roster, config.policy.redeemLinkAudience),
     now: () => new Date(),
     instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     reminderAfterMs: overrides.reminderAfterMs ?? config.approvalReminderHours * 3_600_000,
@@ -147,6 +149,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     allowedTenants: config.allowedTenants,
     teams: new TeamResolver(),
     roles,
+    roster,
     invite,
     records,
     approvals,

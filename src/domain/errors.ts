@@ -14,6 +14,7 @@ export const REFUSAL_CODES = [
   'crossTenantBlocked',
   'guestInvitationsDisabled',
   'resendNotNeeded',
+  'resendNotInvitedHere',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 

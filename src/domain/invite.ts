@@ -101,6 +101,12 @@ async function isTenantDomain(deps: InviteDeps, domain: string, caller: Person):
   return domains.some((d) => d.toLowerCase() === domain);
 }
 
+/** Whether this team's Guest Pass created the invitation of this user (so a resend is its to ask). */
+async function invitedHere(deps: InviteDeps, team: TeamRef, email: string, userId: string): Promise<boolean> {
+  const record = await deps.records.get(team.groupId, email);
+  return record?.invitationId !== undefined && record.userId === userId;
+}
+
 /**
  * Adds the user to the group, retrying "not found" while a new guest replicates.
  * Returns 'pending' when the retries ran out: the caller stores the add as pending work.
@@ -157,6 +163,14 @@ async function decide(
     }
     if (existing && existing.externalUserState === 'Accepted') {
       return { ...base, displayName: existing.displayName, userId: existing.id, state: 'Accepted', kind: 'refused', refusal: 'resendNotNeeded' };
+    }
+    if (existing && !(await invitedHere(deps, team, request.email, existing.id))) {
+      // A new invitation returns a new redeem link, and anyone holding it can start redeeming that
+      // account: only the team whose Guest Pass invitation it is may ask for one. Someone else's
+      // pending guest is added, never re-invited, and the card says whom to ask.
+      outcome = { ...base, displayName: existing.displayName, userId: existing.id, state: stateOf(existing) };
+      const added = await addWithReplicationRetry(deps, team.groupId, existing.id, false);
+      return { ...outcome, kind: added === 'alreadyMember' ? 'alreadyInTeam' : 'added', refusal: 'resendNotInvitedHere' };
     }
 
     const invitation = await deps.directory.invite({

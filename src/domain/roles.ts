@@ -1,7 +1,8 @@
 // The caller's role in a team, from the directory: guests first (always refused, even if some
-// admin made one an owner), then the group's owners (cached briefly). Anyone else is a member:
-// Teams delivers a team's channel messages and card actions only from its members, and people
-// from other tenants (shared channels) are not found in this directory, so they are outsiders.
+// admin made one an owner), then the group's owners (cached briefly), then its members. Anyone
+// else is an outsider, refused under every policy: a tenant user who reaches the bot from outside
+// the team (a shared channel, a forged activity) is not one of its members, and people from other
+// tenants are not found in this directory at all.
 import type { GuestDirectory } from './directory';
 import type { TeamRole } from './policy';
 import { TtlCache } from './ttlCache';
@@ -9,6 +10,7 @@ import { TtlCache } from './ttlCache';
 export class TeamRoles {
   private readonly owners: TtlCache<string[]>;
   private readonly userTypes: TtlCache<'Member' | 'Guest' | 'unknown'>;
+  private readonly members: TtlCache<boolean>;
 
   constructor(
     private readonly directory: GuestDirectory,
@@ -17,6 +19,7 @@ export class TeamRoles {
   ) {
     this.owners = new TtlCache(ownersTtlMs, now);
     this.userTypes = new TtlCache(10 * 60_000, now);
+    this.members = new TtlCache(ownersTtlMs, now);
   }
 
   ownerIds(groupId: string): Promise<string[]> {
@@ -35,6 +38,9 @@ export class TeamRoles {
     if (type === 'unknown') return 'outsider';
     if (type === 'Guest') return 'guest';
     const owners = options.fresh ? await this.freshOwnerIds(groupId) : await this.ownerIds(groupId);
-    return owners.includes(userId) ? 'owner' : 'member';
+    if (owners.includes(userId)) return 'owner';
+    const key = `${groupId}|${userId}`;
+    if (options.fresh) this.members.delete(key);
+    return (await this.members.getOrLoad(key, () => this.directory.isGroupMember(groupId, userId))) ? 'member' : 'outsider';
   }
 }

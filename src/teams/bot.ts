@@ -27,7 +27,8 @@ import type { InvitationOutcome } from '../domain/outcome';
 import { domainRefusal, inviteRight, type TeamRole } from '../domain/policy';
 import type { TeamRoles } from '../domain/roles';
 import { invitationLanguage, textsFor, type Texts } from '../text/en';
-import { approvalCard, inviteFormCard, resultCard, type AdaptiveCard } from './cards';
+import { approvalCard, inviteFormCard, OWNER_VIEW_VERBS, ownersViewCard, resultCard, type AdaptiveCard, type OwnersView, type OwnerViewVerb } from './cards';
+import type { TeamRoster } from './roster';
 import { callerOf, tenantOf, type Place, type TeamResolver } from './teamContext';
 
 export interface BotDeps {
@@ -36,6 +37,8 @@ export interface BotDeps {
   allowedTenants: string[];
   teams: TeamResolver;
   roles: TeamRoles;
+  /** Entra object ids to Teams user ids, for user-specific views. */
+  roster: TeamRoster;
   invite: InviteDeps;
   records: InvitationRecords;
   approvals: ApprovalRequests;
@@ -47,12 +50,18 @@ export interface BotDeps {
   logger: Logger;
 }
 
-/** What a card action answers: the clicker's own copy, the copy everyone sees, or a text. */
+/**
+ * What a card action answers: the clicker's own copy (`card`, shown to them alone), the copy
+ * everyone sees (`publicCard`, written over the shared card), or a text for the clicker alone.
+ */
 interface CardAnswer {
   card?: AdaptiveCard;
   publicCard?: AdaptiveCard;
   text?: string;
 }
+
+/** How long an /audit card hands out fresh download links to the owner who asked. */
+const AUDIT_CARD_LIFETIME_MS = 60 * 60_000;
 
 interface Turn {
   context: TurnContext;
@@ -80,6 +89,10 @@ export class GuestPassBot extends TeamsActivityHandler {
     invite: (turn, data) => this.inviteByCard(turn, data),
     showRedeemLink: (turn, data) => this.invitationCard(turn, data, { refresh: false }),
     refreshInvitation: (turn, data) => this.invitationCard(turn, data, { refresh: true }),
+    refreshRequest: (turn, data) => this.requestCard(turn, data),
+    [OWNER_VIEW_VERBS.guests]: (turn, data) => this.guestsView(turn, data),
+    [OWNER_VIEW_VERBS.requests]: (turn) => this.requestsView(turn),
+    [OWNER_VIEW_VERBS.audit]: (turn, data) => this.auditView(turn, data),
     resendInvitation: (turn, data) => this.resend(turn, data),
     approveRequest: (turn, data) => this.decide(turn, data, 'approved'),
     declineRequest: (turn, data) => this.decide(turn, data, 'declined'),
@@ -162,6 +175,7 @@ export class GuestPassBot extends TeamsActivityHandler {
     if (place.kind !== 'team') return { refusal: place.kind === 'personal' ? turn.texts.personalChat : turn.texts.notInTeam };
     const caller = callerOf(turn.context);
     if (!caller) return { refusal: turn.texts.refusals.callerUnknown() };
+    this.deps.roster.learn(turn.context, place.team.teamId);
     return { ...turn, team: place.team, caller };
   }
 
@@ -216,18 +230,21 @@ export class GuestPassBot extends TeamsActivityHandler {
     return response;
   }
 
-  /** Clients without Universal Actions send Action.Submit: a message with `value` and `replyToId`. */
+  /**
+   * Clients without Universal Actions send Action.Submit: a message with `value` and `replyToId`.
+   * Its answer can only be a message everyone in the channel reads, so only the shared copy of a
+   * card is ever written; the clicker's private copy (a redeem link, an owners' list, a CSV) is
+   * never posted, and they are told where to see it.
+   */
   private async legacySubmit(turn: Turn, value: Record<string, unknown>): Promise<void> {
     const answer = await this.cardAction(turn, String(value.verb), value);
-    const card = answer.publicCard ?? answer.card;
     const replyToId = turn.context.activity.replyToId;
-    if (card && replyToId) {
-      await turn.context.updateActivity({ id: replyToId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
-    } else if (card) {
-      await this.replyCard(turn, card);
-    } else if (answer.text) {
-      await this.reply(turn, answer.text);
+    if (answer.publicCard && replyToId) {
+      await turn.context.updateActivity({ id: replyToId, type: 'message', attachments: [CardFactory.adaptiveCard(answer.publicCard)] });
+    } else if (answer.publicCard) {
+      await this.replyCard(turn, answer.publicCard);
     }
+    if ((answer.card && answer.card !== answer.publicCard) || answer.text) await this.reply(turn, turn.texts.privateAnswerNeedsCurrentClient);
   }
 
   private async cardAction(turn: Turn, verb: string, data: Record<string, unknown>): Promise<CardAnswer> {
@@ -296,8 +313,8 @@ export class GuestPassBot extends TeamsActivityHandler {
 
   /** The clicker's copy carries the redeem link; the channel's copy only if configuration says so. */
   private async outcomeCards(turn: TeamTurn, outcome: InvitationOutcome, actorName: string, personalMessage?: string) {
-    const ownerIds = outcome.redeemUrl ? await this.deps.roles.ownerIds(turn.team.groupId) : [];
-    const refreshUserIds = outcome.redeemUrl ? [...new Set([turn.caller.id, ...ownerIds])] : [];
+    // The inviter's and owners' clients fetch their own copy (with the link) by themselves.
+    const refreshUserIds = outcome.redeemUrl ? await this.deps.roster.ownersAnd(turn.context, turn.team, [turn.caller.id]) : [];
     const view = { actorName, refreshUserIds, personalMessage };
     return {
       card: resultCard(turn.texts, outcome, { ...view, revealRedeemUrl: true }),
@@ -365,27 +382,47 @@ export class GuestPassBot extends TeamsActivityHandler {
       }
     }
     const reveal = this.deps.policy.redeemLinkAudience === 'channel';
+    const refreshUserIds = request.outcome?.redeemUrl ? await this.deps.roster.ownersAnd(turn.context, turn.team, [turn.caller.id]) : [];
     return {
-      card: approvalCard(turn.texts, request, { revealRedeemUrl: true }),
-      publicCard: approvalCard(turn.texts, request, { revealRedeemUrl: reveal }),
+      card: approvalCard(turn.texts, request, { revealRedeemUrl: true, refreshUserIds }),
+      publicCard: approvalCard(turn.texts, request, { revealRedeemUrl: reveal, refreshUserIds }),
     };
+  }
+
+  /** An approval card shown again (its refresh): the redeem link only for the decider and owners. */
+  private async requestCard(turn: TeamTurn, data: Record<string, unknown>): Promise<CardAnswer> {
+    const requestId = typeof data.requestId === 'string' ? data.requestId : '';
+    const request = await this.deps.approvals.get(turn.team.groupId, requestId);
+    if (!request) return { text: turn.texts.approval.notFound };
+    const reveal =
+      this.deps.policy.redeemLinkAudience === 'channel' ||
+      request.decidedBy?.id === turn.caller.id ||
+      (await this.deps.roles.ownerIds(turn.team.groupId)).includes(turn.caller.id);
+    const refreshUserIds = request.outcome?.redeemUrl ? await this.deps.roster.ownersAnd(turn.context, turn.team, [request.decidedBy?.id ?? '']) : [];
+    return { card: approvalCard(turn.texts, request, { revealRedeemUrl: reveal, refreshUserIds }) };
   }
 
   // ---- where guests stand ------------------------------------------------------------------------
 
   /** Runs a report for a role; Graph failures become the plain-language failure text. */
-  private async report(turn: Turn, allowed: (role: TeamRole) => boolean, refusal: string, work: (team: TeamTurn) => Promise<string>): Promise<void> {
+  private async report(turn: Turn, allowed: (role: TeamRole) => boolean, refusal: string, work: (team: TeamTurn) => Promise<string | undefined>): Promise<void> {
     const team = await this.teamTurn(turn);
     if ('refusal' in team) return this.reply(turn, team.refusal);
     try {
       if (!allowed(await this.deps.roles.roleOf(team.team.groupId, team.caller.id))) return this.reply(turn, refusal);
-      await this.reply(turn, await work(team));
+      const text = await work(team);
+      if (text) await this.reply(turn, text);
     } catch (e) {
       if (!(e instanceof DirectoryError)) throw e;
-      const outcome = outcomeOfError(e, { kind: 'failed', email: '', displayName: '' }, '');
-      turn.log.warn({ kind: e.kind, requestId: e.trace.requestId }, 'report failed');
-      await this.reply(turn, `${turn.texts.failures[outcome.failure ?? 'unexpected'](outcome.detail ?? '')}${e.trace.requestId ? ` (request-id ${e.trace.requestId})` : ''}`);
+      await this.reply(turn, this.failureText(turn, e));
     }
+  }
+
+  /** A Graph failure in plain language, with its request-id. */
+  private failureText(turn: Turn, e: DirectoryError): string {
+    const outcome = outcomeOfError(e, { kind: 'failed', email: '', displayName: '' }, '');
+    turn.log.warn({ kind: e.kind, requestId: e.trace.requestId }, 'report failed');
+    return `${turn.texts.failures[outcome.failure ?? 'unexpected'](outcome.detail ?? '')}${e.trace.requestId ? ` (request-id ${e.trace.requestId})` : ''}`;
   }
 
   private async status(turn: Turn, rawEmail: string): Promise<void> {
@@ -407,34 +444,118 @@ export class GuestPassBot extends TeamsActivityHandler {
     });
   }
 
+  // /guests, /requests and /audit are for owners only, and a channel is read by members and
+  // guests too: the reply is a card whose channel copy names only what it is and who asked; the
+  // owners' clients (for /audit: the asker's alone) fetch the content as their own view, checked
+  // on the server at every refresh, so a member who picks "Refresh" sees nothing more.
+
+  /** Posts the channel copy of an owners' view, after checking the caller is an owner now. */
+  private async postOwnersView(turn: Turn, refusal: string, view: (team: TeamTurn) => Promise<OwnersView>): Promise<void> {
+    await this.report(turn, (role) => role === 'owner', refusal, async (team) => {
+      await this.replyCard(turn, ownersViewCard(turn.texts, { ...(await view(team)), showButton: true }));
+      return undefined;
+    });
+  }
+
   private async guests(turn: Turn, page: number): Promise<void> {
+    const o = turn.texts.ownersView;
+    await this.postOwnersView(turn, turn.texts.guests.ownersOnly, async (team) => ({
+      verb: OWNER_VIEW_VERBS.guests,
+      data: { page },
+      title: o.guestsTitle,
+      summary: o.ownersOnly(team.caller.name),
+      refreshUserIds: await this.deps.roster.ownersAnd(team.context, team.team, [team.caller.id]),
+    }));
+  }
+
+  private async listRequests(turn: Turn): Promise<void> {
+    const o = turn.texts.ownersView;
+    await this.postOwnersView(turn, turn.texts.approval.ownersOnly, async (team) => ({
+      verb: OWNER_VIEW_VERBS.requests,
+      title: o.requestsTitle,
+      summary: o.ownersOnly(team.caller.name),
+      refreshUserIds: await this.deps.roster.ownersAnd(team.context, team.team, [team.caller.id]),
+    }));
+  }
+
+  private async auditExport(turn: Turn): Promise<void> {
+    const o = turn.texts.ownersView;
+    await this.postOwnersView(turn, turn.texts.audit.ownersOnly, async (team) => ({
+      verb: OWNER_VIEW_VERBS.audit,
+      data: { askedBy: team.caller.id, askedAt: this.deps.invite.now().toISOString() },
+      title: o.auditTitle,
+      summary: o.askerOnly(team.caller.name),
+      // Only the asker: a link to the team's whole audit log goes to no one else's screen.
+      refreshUserIds: await this.deps.roster.teamsIdsOf(team.context, team.team.teamId, [team.caller.id]),
+    }));
+  }
+
+  /**
+   * The owners' own copy of a view, or the channel copy again for anyone else. Checked now,
+   * against Graph, whoever asks: the card's data only says which view.
+   */
+  private async ownersView(turn: TeamTurn, shared: OwnersView, render: () => Promise<Partial<OwnersView> | string>): Promise<CardAnswer> {
+    const role = await this.deps.roles.roleOf(turn.team.groupId, turn.caller.id).catch(() => 'outsider' as const);
+    if (role !== 'owner') return { card: ownersViewCard(turn.texts, { ...shared, summary: turn.texts.ownersView.notOwner, showButton: false }) };
+    try {
+      const view = await render();
+      if (typeof view === 'string') return { card: ownersViewCard(turn.texts, { ...shared, summary: view, showButton: false }) };
+      return { card: ownersViewCard(turn.texts, { ...shared, ...view, showButton: false }) };
+    } catch (e) {
+      if (!(e instanceof DirectoryError)) throw e;
+      return { text: this.failureText(turn, e) };
+    }
+  }
+
+  private async guestsView(turn: TeamTurn, data: Record<string, unknown>): Promise<CardAnswer> {
     const t = turn.texts.guests;
-    await this.report(turn, (role) => role === 'owner', t.ownersOnly, async (team) => {
-      const result = await teamGuests(this.deps, team.team.groupId, page);
+    const page = typeof data.page === 'number' && Number.isInteger(data.page) && data.page > 0 ? data.page : 1;
+    const shared = await this.sharedViewOf(turn, OWNER_VIEW_VERBS.guests, turn.texts.ownersView.guestsTitle, { page });
+    return this.ownersView(turn, shared, async () => {
+      const result = await teamGuests(this.deps, turn.team.groupId, page);
       if (result.total === 0) return t.none;
       const lines = result.items.map((g) =>
         t.line(g.displayName, g.email, g.state ? turn.texts.states[g.state] : '?', turn.texts.when(g.record?.createdAt), g.record?.invitedBy.name ?? '', g.inTeam),
       );
-      return [t.heading(result.total, result.page, result.pages), ...lines, result.page < result.pages ? t.more(result.page + 1) : ''].filter(Boolean).join('\n');
+      return { summary: t.heading(result.total, result.page, result.pages), lines: result.page < result.pages ? [...lines, t.more(result.page + 1)] : lines };
     });
   }
 
-  private async auditExport(turn: Turn): Promise<void> {
-    await this.report(turn, (role) => role === 'owner', turn.texts.audit.ownersOnly, async (team) => {
-      const { token } = await this.deps.exports.grant(team.team.groupId, team.caller);
-      await this.audit(team, 'export', 'audit log', 'link issued');
-      return turn.texts.audit.link(`${this.deps.publicBaseUrl}/exports/${token}.csv`, 10);
-    });
-  }
-
-  private async listRequests(turn: Turn): Promise<void> {
-    const team = await this.teamTurn(turn);
-    if ('refusal' in team) return this.reply(turn, team.refusal);
-    if ((await this.deps.roles.roleOf(team.team.groupId, team.caller.id)) !== 'owner') return this.reply(turn, turn.texts.approval.ownersOnly);
-    const open = await this.deps.approvals.openForGroup(team.team.groupId);
+  private async requestsView(turn: TeamTurn): Promise<CardAnswer> {
     const a = turn.texts.approval;
-    const lines = open.map((r) => a.openRequestLine(r.requester.name, `${r.invite.displayName} (${r.invite.email})`, r.createdAt.slice(0, 10)));
-    await this.reply(turn, [a.openRequests(open.length), ...lines].join('\n'));
+    const shared = await this.sharedViewOf(turn, OWNER_VIEW_VERBS.requests, turn.texts.ownersView.requestsTitle);
+    return this.ownersView(turn, shared, async () => {
+      const open = await this.deps.approvals.openForGroup(turn.team.groupId);
+      const lines = open.map((r) => a.openRequestLine(r.requester.name, `${r.invite.displayName} (${r.invite.email})`, r.createdAt.slice(0, 10)));
+      return { summary: a.openRequests(open.length), lines };
+    });
+  }
+
+  private async auditView(turn: TeamTurn, data: Record<string, unknown>): Promise<CardAnswer> {
+    const o = turn.texts.ownersView;
+    const askedBy = typeof data.askedBy === 'string' ? data.askedBy : '';
+    const askedAt = typeof data.askedAt === 'string' ? Date.parse(data.askedAt) : Number.NaN;
+    const shared: OwnersView = {
+      verb: OWNER_VIEW_VERBS.audit,
+      data: { askedBy, askedAt: data.askedAt },
+      title: o.auditTitle,
+      summary: o.auditTitle,
+      refreshUserIds: await this.deps.roster.teamsIdsOf(turn.context, turn.team.teamId, [askedBy]),
+    };
+    // The card names its asker; only the asker, still an owner, gets a link. Naming yourself in
+    // forged card data gains nothing an owner could not get by typing /audit.
+    if (askedBy !== turn.caller.id) return { card: ownersViewCard(turn.texts, { ...shared, summary: o.notAsker }) };
+    if (!(this.deps.invite.now().getTime() - askedAt < AUDIT_CARD_LIFETIME_MS)) return { card: ownersViewCard(turn.texts, { ...shared, summary: o.auditCardExpired }) };
+    return this.ownersView(turn, shared, async () => {
+      const { token } = await this.deps.exports.grant(turn.team.groupId, turn.caller);
+      await this.audit(turn, 'export', 'audit log', 'link issued');
+      return { summary: o.auditLink(10), linkUrl: `${this.deps.publicBaseUrl}/exports/${token}.csv` };
+    });
+  }
+
+  /** The channel copy of an owners' view, as a refresh must keep it (same verb, same viewers). */
+  private async sharedViewOf(turn: TeamTurn, verb: OwnerViewVerb, title: string, data?: Record<string, unknown>): Promise<OwnersView> {
+    return { verb, data, title, summary: '', refreshUserIds: await this.deps.roster.ownersAnd(turn.context, turn.team, [turn.caller.id]) };
   }
 
   private async recordFor(turn: TeamTurn, data: Record<string, unknown>): Promise<InvitationRecord | undefined> {
@@ -459,7 +580,7 @@ export class GuestPassBot extends TeamsActivityHandler {
       }
     }
     const reveal = await this.mayRevealLink(turn, record);
-    return { card: await recordCard(turn.texts, record, this.deps.roles, reveal) };
+    return { card: await recordCard(turn.texts, record, (r) => this.deps.roster.ownersAnd(turn.context, turn.team, [r.invitedBy.id]), reveal) };
   }
 
   private async resend(turn: TeamTurn, data: Record<string, unknown>): Promise<CardAnswer> {

@@ -246,11 +246,13 @@ export class BulkInvitations {
     return { card, publicCard: card };
   }
 
-  /** The results as CSV in a message (owners, and members under the `members` policy). */
+  /**
+   * The results as CSV, in the clicker's own answer: owners only, checked now (the results name
+   * every person and outcome, which members and guests of the channel may not read).
+   */
   async resultsCsv(team: TeamRef, caller: Person, data: Record<string, unknown>, locale?: string): Promise<BulkAnswer> {
     const texts = textsFor(locale);
-    const refusal = await this.refusal(texts, team, caller, false);
-    if (refusal) return { text: refusal };
+    if ((await this.deps.roles.roleOf(team.groupId, caller.id, { fresh: true })) !== 'owner') return { text: texts.bulk.resultsOwnersOnly };
     const loaded = typeof data.jobId === 'string' ? await this.jobs.load(data.jobId) : undefined;
     if (!loaded || loaded.job.header.team.groupId !== team.groupId) return { text: texts.cardExpired };
     const csv = bulkResultsCsv(loaded.job, texts);

@@ -3,36 +3,48 @@
 import type { ApprovalRequest } from '../domain/approvals';
 import type { ChangeNotifier } from '../domain/backgroundWork';
 import { recordOutcome, type InvitationRecord } from '../domain/invitationRecords';
-import type { TeamRoles } from '../domain/roles';
 import type { RedeemLinkAudience } from '../config';
 import { textsFor, type Texts } from '../text/en';
 import { approvalCard, resultCard, type AdaptiveCard } from './cards';
 import type { CardPublisher } from './proactive';
+import type { TeamRoster } from './roster';
+
+/** The Teams user ids whose clients fetch their own copy of a record's card (inviter and owners). */
+export type LinkViewers = (record: InvitationRecord) => Promise<string[]>;
 
 /** The result card for a stored invitation; the redeem link only where `reveal` allows. */
-export async function recordCard(texts: Texts, record: InvitationRecord, roles: TeamRoles, reveal: boolean): Promise<AdaptiveCard> {
+export async function recordCard(texts: Texts, record: InvitationRecord, viewers: LinkViewers, reveal: boolean): Promise<AdaptiveCard> {
   const outcome = recordOutcome(record);
-  const ownerIds = outcome.redeemUrl ? await roles.ownerIds(record.groupId) : [];
-  const refreshUserIds = outcome.redeemUrl ? [...new Set([record.invitedBy.id, ...ownerIds])] : [];
+  const refreshUserIds = outcome.redeemUrl ? await viewers(record) : [];
   return resultCard(texts, outcome, { actorName: record.invitedBy.name, revealRedeemUrl: reveal, refreshUserIds });
 }
 
 export class TeamsChangeNotifier implements ChangeNotifier {
   constructor(
     private readonly publisher: CardPublisher,
-    private readonly roles: TeamRoles,
+    private readonly roster: TeamRoster,
     private readonly audience: RedeemLinkAudience,
   ) {}
 
+  // Every shared copy written here keeps its user-specific view: the same Teams user ids as the
+  // turn that posted it, mapped again from the roster (the owners may have changed since).
   async invitationChanged(record: InvitationRecord): Promise<void> {
     if (!record.cards?.length) return;
-    const card = await recordCard(textsFor(), record, this.roles, this.audience === 'channel');
-    for (const at of record.cards) await this.publisher.update(at.reference, at.activityId, card);
+    const team = { teamId: record.teamId, groupId: record.groupId };
+    for (const at of record.cards) {
+      await this.publisher.update(at.reference, at.activityId, (context) =>
+        recordCard(textsFor(), record, (r) => this.roster.ownersAnd(context, team, [r.invitedBy.id]), this.audience === 'channel'),
+      );
+    }
   }
 
   async requestChanged(request: ApprovalRequest): Promise<void> {
     if (!request.card) return;
-    await this.publisher.update(request.card.reference, request.card.activityId, approvalCard(textsFor(), request, { revealRedeemUrl: this.audience === 'channel' }));
+    const team = { teamId: request.teamId, groupId: request.groupId };
+    await this.publisher.update(request.card.reference, request.card.activityId, async (context) => {
+      const refreshUserIds = request.outcome?.redeemUrl ? await this.roster.ownersAnd(context, team, [request.decidedBy?.id ?? '']) : [];
+      return approvalCard(textsFor(), request, { revealRedeemUrl: this.audience === 'channel', refreshUserIds });
+    });
   }
 
   async remind(request: ApprovalRequest): Promise<void> {

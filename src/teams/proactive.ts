@@ -1,6 +1,6 @@
 // Posting and updating cards outside a turn (background work: redemption tracking, pending adds,
 // bulk progress), from a stored conversation reference.
-import { CardFactory, type ConversationReference } from 'botbuilder';
+import { CardFactory, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { CloudAdapter } from 'botbuilder';
 import type { AdaptiveCard } from './cards';
 
@@ -12,8 +12,11 @@ export interface CardPublisher {
   post(reference: StoredReference, card: AdaptiveCard): Promise<string | undefined>;
   /** Posts a plain message in the conversation. */
   postText(reference: StoredReference, text: string): Promise<void>;
-  /** Replaces an earlier card in place, for everyone. */
-  update(reference: StoredReference, activityId: string, card: AdaptiveCard): Promise<void>;
+  /**
+   * Replaces an earlier card in place, for everyone. `card` may be built inside the conversation
+   * (its user-specific view needs the team roster, which only a turn context can read).
+   */
+  update(reference: StoredReference, activityId: string, card: AdaptiveCard | ((context: TurnContext) => Promise<AdaptiveCard>)): Promise<void>;
 }
 
 export class TeamsCardPublisher implements CardPublisher {
@@ -37,9 +40,10 @@ export class TeamsCardPublisher implements CardPublisher {
     });
   }
 
-  async update(reference: StoredReference, activityId: string, card: AdaptiveCard): Promise<void> {
+  async update(reference: StoredReference, activityId: string, card: AdaptiveCard | ((context: TurnContext) => Promise<AdaptiveCard>)): Promise<void> {
     await this.adapter.continueConversationAsync(this.appId, reference as Partial<ConversationReference>, async (context) => {
-      await context.updateActivity({ id: activityId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+      const content = typeof card === 'function' ? await card(context) : card;
+      await context.updateActivity({ id: activityId, type: 'message', attachments: [CardFactory.adaptiveCard(content)] });
     });
   }
 }

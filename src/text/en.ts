@@ -24,6 +24,8 @@ export const en = {
   notInTeam: 'Invitations happen in a team channel: add Guest Pass to a team and @mention it in one of its channels.',
   teamUnknown: 'Teams could not tell me which Microsoft 365 group this team belongs to, so nothing was done. Try again in a minute; if it persists, reinstall Guest Pass in this team.',
   somethingWentWrong: (ref: string) => `Something went wrong on my side and nothing was changed. Reference: ${ref}.`,
+  privateAnswerNeedsCurrentClient:
+    'The answer to that button is for you alone, and this Teams client cannot show it privately. Open Teams on the web or the desktop app and press the button again.',
   cardExpired: 'This card is out of date. Type `@Guest Pass invite` for a new one.',
 
   inviteCard: {
@@ -105,6 +107,8 @@ export const en = {
     guestInvitationsDisabled: () =>
       'Guest invitations are turned off for your organization. A tenant admin can change this under External collaboration settings in Microsoft Entra.',
     resendNotNeeded: () => 'This guest has already accepted an invitation: there is nothing to resend.',
+    resendNotInvitedHere: () =>
+      "This guest was invited outside Guest Pass or by another team, so Guest Pass cannot send them a new invitation link. They were added to this team; ask whoever invited them, or your IT admin, to resend their invitation.",
   } satisfies Record<RefusalCode, (detail: string) => string>,
 
   failures: {
@@ -146,6 +150,22 @@ export const en = {
   audit: {
     ownersOnly: "Only this team's owners can export its audit log.",
     link: (url: string, minutes: number) => `This team's audit log as CSV (the link works for ${minutes} minutes and only for this team): ${url}`,
+  },
+
+  ownersView: {
+    show: 'Show',
+    download: 'Download CSV (works once)',
+    guestsTitle: 'Guests of this team',
+    requestsTitle: 'Invitation requests',
+    auditTitle: 'Audit log export',
+    ownersOnly: (asker: string) =>
+      `${asker} asked for this list. Only the team's owners see it: on their screen it appears on this card by itself, or with Show.`,
+    askerOnly: (asker: string) => `${asker} asked for this export. Only they see the download link, on this card.`,
+    notOwner: "This view is for the team's owners only.",
+    notAsker: 'Only the owner who asked sees this download link. Type `/audit` for one of your own.',
+    auditLink: (minutes: number) =>
+      `The link downloads this team's audit log as CSV once, within ${minutes} minutes, and only for this team. Reopen this card for a new one.`,
+    auditCardExpired: 'This export card has expired. Type `/audit` for a new link.',
   },
 
   approval: {
@@ -222,6 +242,7 @@ export const en = {
       shown < total ? `Showing ${shown} of ${total.toLocaleString('en-US')} lines, problems first; the CSV has all of them.` : '',
     columns: { line: 'Line', email: 'Email', outcome: 'Outcome', reason: 'Reason' },
     downloadCsv: 'Results as CSV',
+    resultsOwnersOnly: "Only this team's owners can see the results of a bulk invitation.",
     csvIntro: (lines: number) => `Results of the bulk invitation, ${lines.toLocaleString('en-US')} lines (CSV):`,
     csvTruncated: (shown: number, total: number) => `(first ${shown} of ${total} lines: the message would be too long for Teams)`,
     csvHeader: ['line', 'email', 'display name', 'outcome', 'reason', 'user id', 'graph error code', 'request id'],

@@ -140,7 +140,7 @@ describe('requests from the invite card and the list of open requests', () => {
   it('lists open requests for owners only', async () => {
     await memberRequests('cai@fabrikam.com');
     const forOwner = await say(USERS.alexOwner, '/requests');
-    const text = forOwner.activity.text ?? '';
+    const text = cardText((await h.connector.viewOf(forOwner.id, USERS.alexOwner)).card);
     assert.match(text, /invitation requests? waiting for an owner/);
     assert.match(text, /cai@fabrikam\.com\), requested by Adele Vance/);
     assert.ok(!text.includes('tina@fabrikam.com'), 'decided requests are not listed');

@@ -46,7 +46,7 @@ describe('inviting by command', () => {
     assert.ok(!cardText(publicCard).includes(redeemUrl), 'the channel copy has no redeem link');
     assert.ok(actionTitles(publicCard).includes('Show redeem link'));
     const refresh = publicCard.refresh as { userIds: string[] };
-    assert.deepEqual(new Set(refresh.userIds), new Set([USERS.alexOwner.aadObjectId, USERS.meganOwner.aadObjectId]));
+    assert.deepEqual(new Set(refresh.userIds), new Set([USERS.alexOwner.id, USERS.meganOwner.id]), 'Teams user ids (MRIs) of the inviter and the owners');
 
     const asOwner = await h.post(cardAction(where, USERS.meganOwner, 'showRedeemLink', { email: 'bob@fabrikam.com' }, reply.id));
     assert.equal(asOwner.status, 200);

@@ -9,7 +9,13 @@ export const MARKETING_TEAM = '19:contoso-marketing@thread.tacv2';
 export const LEGAL_TEAM = '19:contoso-legal@thread.tacv2';
 export const BOT = { id: '28:guest-pass-bot', name: 'Guest Pass' };
 
-const user = (i: number) => ({ id: `29:${seed.users[i]!.id}`, name: seed.users[i]!.displayName, aadObjectId: seed.users[i]!.id });
+// Teams user ids (MRIs) are opaque and unrelated to Entra object ids, as in Teams: code that puts
+// an object id where Teams expects an MRI fails here instead of passing by coincidence.
+const user = (i: number) => ({
+  id: `29:1${Buffer.from(`mri-${seed.users[i]!.displayName}`).toString('base64url')}`,
+  name: seed.users[i]!.displayName,
+  aadObjectId: seed.users[i]!.id,
+});
 export const USERS = {
   alexOwner: user(0),
   meganOwner: user(1),

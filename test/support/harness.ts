@@ -8,7 +8,7 @@ import { createApp, type App, type AppOverrides } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { sandboxRunContract, startSandboxTenant, type SandboxTenant } from '../../src/sandbox';
-import { LEGAL_TEAM, MARKETING_GROUP, MARKETING_TEAM, NO_GUESTS_GROUP, type TestUser, type Where, mentionMessage } from './activities';
+import { LEGAL_TEAM, MARKETING_GROUP, MARKETING_TEAM, NO_GUESTS_GROUP, USERS, type TestUser, type Where, mentionMessage } from './activities';
 import { ConnectorStandIn, type SentActivity } from './connector';
 
 export interface Harness {
@@ -69,6 +69,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const connector = await new ConnectorStandIn().start();
   connector.teams.set(MARKETING_TEAM, { id: MARKETING_TEAM, name: 'Contoso Marketing', aadGroupId: MARKETING_GROUP });
   connector.teams.set(LEGAL_TEAM, { id: LEGAL_TEAM, name: 'Contoso Legal', aadGroupId: NO_GUESTS_GROUP });
+  // The rosters Teams keeps for these teams (the sandbox's group members).
+  connector.rosters.set(MARKETING_TEAM, [USERS.alexOwner, USERS.meganOwner, USERS.adeleMember, { ...USERS.pattiGuest, userRole: 'guest' }]);
+  connector.rosters.set(LEGAL_TEAM, [USERS.alexOwner]);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'guest-pass-'));
   const logger = options.logs ? createLogger(options.logs.level, options.logs.stream) : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 
@@ -77,6 +80,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const config = loadConfig({ ...anonymous, DATA_DIR: dataDir, ...sandboxEnv(sandbox), ...options.env, ...env });
     const app = createApp(config, logger, { memberAddBackoffMs: [100, 200, 300], pendingAddFirstRetryMs: 0, pendingAddBackoffMs: [0], ...options.overrides });
     const port = await app.listen(0);
+    connector.botUrl = `http://127.0.0.1:${port}`;
     return { app, botUrl: `http://127.0.0.1:${port}` };
   };
 

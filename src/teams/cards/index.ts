@@ -7,6 +7,7 @@ import type { Texts } from '../../text/en';
 import inviteFormTemplate from './inviteForm.json';
 import resultTemplate from './result.json';
 import approvalTemplate from './approval.json';
+import ownersViewTemplate from './ownersView.json';
 import type { ApprovalRequest } from '../../domain/approvals';
 
 export type AdaptiveCard = Record<string, unknown>;
@@ -118,7 +119,9 @@ export function resultCardData(texts: Texts, outcome: InvitationOutcome, view: R
     message: view.personalMessage ?? '',
     redeemUrl: hasLink && view.revealRedeemUrl ? outcome.redeemUrl! : '',
     redeemHidden: hasLink && !view.revealRedeemUrl,
-    canResend: pendingGuest && outcome.kind !== 'requested',
+    // Only an invitation Guest Pass made for this team may be resent (a new link for someone
+    // else's guest would let this team's owners start redeeming that account).
+    canResend: pendingGuest && outcome.invitationId !== undefined && outcome.kind !== 'requested',
     canRefresh: outcome.userId !== undefined,
     refreshUserIds: view.refreshUserIds.slice(0, 60),
   };
@@ -129,7 +132,7 @@ export function resultCard(texts: Texts, outcome: InvitationOutcome, view: Resul
 }
 
 export interface ApprovalCardData {
-  texts: Texts['approval'] & Pick<Texts['result'], 'redeemLink' | 'redeemLinkHint' | 'openRedeemLink'>;
+  texts: Texts['approval'] & Pick<Texts['result'], 'redeemLink' | 'redeemLinkHint' | 'openRedeemLink' | 'refresh'>;
   requestId: string;
   open: boolean;
   title: string;
@@ -139,9 +142,11 @@ export interface ApprovalCardData {
   message: string;
   reason: string;
   redeemUrl: string;
+  /** Teams user ids whose clients fetch their own copy (the decider and owners, once there is a link). */
+  refreshUserIds: string[];
 }
 
-export function approvalCard(texts: Texts, request: ApprovalRequest, view: { revealRedeemUrl: boolean }): AdaptiveCard {
+export function approvalCard(texts: Texts, request: ApprovalRequest, view: { revealRedeemUrl: boolean; refreshUserIds?: string[] }): AdaptiveCard {
   const a = texts.approval;
   const guest = `${request.invite.displayName} (${request.invite.email})`;
   const facts = [
@@ -178,7 +183,7 @@ export function approvalCard(texts: Texts, request: ApprovalRequest, view: { rev
     }
   }
   const data: ApprovalCardData = {
-    texts: { ...a, redeemLink: texts.result.redeemLink, redeemLinkHint: texts.result.redeemLinkHint, openRedeemLink: texts.result.openRedeemLink },
+    texts: { ...a, redeemLink: texts.result.redeemLink, redeemLinkHint: texts.result.redeemLinkHint, openRedeemLink: texts.result.openRedeemLink, refresh: texts.result.refresh },
     requestId: request.id,
     open: request.status === 'open',
     title,
@@ -188,6 +193,55 @@ export function approvalCard(texts: Texts, request: ApprovalRequest, view: { rev
     message: request.invite.message ?? '',
     reason,
     redeemUrl: view.revealRedeemUrl && outcome?.redeemUrl ? outcome.redeemUrl : '',
+    refreshUserIds: outcome?.redeemUrl ? (view.refreshUserIds ?? []).slice(0, 60) : [],
   };
   return expand(approvalTemplate, data);
+}
+
+/** The card verbs of views only some people may see; the shared card names the verb, never the content. */
+export const OWNER_VIEW_VERBS = { guests: 'showGuests', requests: 'showRequests', audit: 'showAuditLink' } as const;
+export type OwnerViewVerb = (typeof OWNER_VIEW_VERBS)[keyof typeof OWNER_VIEW_VERBS];
+
+export interface OwnersViewData {
+  texts: Texts['ownersView'];
+  verb: OwnerViewVerb;
+  /** What the server needs to render the view again; never the content itself. */
+  data: Record<string, unknown>;
+  title: string;
+  summary: string;
+  lines: string[];
+  linkUrl: string;
+  showButton: boolean;
+  refreshUserIds: string[];
+}
+
+export interface OwnersView {
+  verb: OwnerViewVerb;
+  data?: Record<string, unknown>;
+  title: string;
+  summary: string;
+  lines?: string[];
+  linkUrl?: string;
+  showButton?: boolean;
+  refreshUserIds: string[];
+}
+
+/**
+ * A view for some people only (owners, or the owner who asked), delivered as Teams delivers
+ * user-specific views: the channel's copy carries a title and who may see it; the listed viewers'
+ * clients fetch their own copy through the refresh action, which the server checks.
+ */
+export function ownersViewCard(texts: Texts, view: OwnersView): AdaptiveCard {
+  const data: OwnersViewData = {
+    texts: texts.ownersView,
+    verb: view.verb,
+    data: { ...view.data, verb: view.verb },
+    title: view.title,
+    summary: view.summary,
+    lines: view.lines ?? [],
+    linkUrl: view.linkUrl ?? '',
+    showButton: view.showButton ?? false,
+    refreshUserIds: view.refreshUserIds.slice(0, 60),
+  };
+  return expand(ownersViewTemplate, data);
 }

@@ -1,0 +1,64 @@
+// Who a card's user-specific view is for, in the ids Teams understands. Teams refreshes a card
+// automatically only for the Teams user ids (MRIs, `29:…`) listed in `refresh.userIds`; Entra
+// object ids there trigger nothing (REFERENCE.md, "User-specific views"). The domain knows people
+// by their Entra object id, so the team's roster maps one to the other.
+import { TeamsInfo, type TurnContext } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { TeamRoles } from '../domain/roles';
+import { TtlCache } from '../domain/ttlCache';
+
+/** Teams refreshes a card for at most 60 listed users. */
+export const MAX_REFRESH_USERS = 60;
+
+/** A roster answer that says "not a member" (cached); other failures are not cached. */
+const NOT_IN_TEAM = 404;
+
+export class TeamRoster {
+  /** `{teamId}|{objectId}` → MRI, or null for someone the roster does not have. */
+  private readonly ids = new TtlCache<string | null>(6 * 3_600_000);
+
+  constructor(
+    private readonly roles: TeamRoles,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Every activity names its sender both ways: learned without a call. */
+  learn(context: TurnContext, teamId: string | undefined): void {
+    const from = context.activity.from as { id?: string; aadObjectId?: string } | undefined;
+    if (teamId && from?.id && from.aadObjectId) this.ids.set(`${teamId}|${from.aadObjectId}`, from.id);
+  }
+
+  /**
+   * The MRIs of these people in the team, in order, without duplicates, at most 60. People the
+   * roster cannot map (left the team, or the roster call failed) are left out: they can still
+   * press the card's button, which the server checks.
+   */
+  async teamsIdsOf(context: TurnContext, teamId: string, objectIds: string[]): Promise<string[]> {
+    const unique = [...new Set(objectIds.filter(Boolean))];
+    const mris = await Promise.all(unique.map((id) => this.teamsIdOf(context, teamId, id)));
+    return [...new Set(mris.filter((m): m is string => !!m))].slice(0, MAX_REFRESH_USERS);
+  }
+
+  /** The viewers of a card owners may see: `first` (the inviter, the asker) and the team's owners. */
+  async ownersAnd(context: TurnContext, team: { teamId: string; groupId: string }, first: string[]): Promise<string[]> {
+    const owners = await this.roles.ownerIds(team.groupId).catch(() => [] as string[]);
+    return this.teamsIdsOf(context, team.teamId, [...first, ...owners]);
+  }
+
+  private async teamsIdOf(context: TurnContext, teamId: string, objectId: string): Promise<string | null> {
+    try {
+      return await this.ids.getOrLoad(`${teamId}|${objectId}`, async () => {
+        try {
+          // Teams' member API takes an Entra object id as well as an MRI.
+          return (await TeamsInfo.getTeamMember(context, teamId, objectId))?.id ?? null;
+        } catch (e) {
+          if ((e as { statusCode?: number }).statusCode === NOT_IN_TEAM) return null;
+          throw e;
+        }
+      });
+    } catch (e) {
+      this.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'team roster not available; a user-specific view is left out');
+      return null;
+    }
+  }
+}
