@@ -421,9 +421,9 @@ export class GuestPassBot extends TeamsActivityHandler {
 
   private async auditExport(turn: Turn): Promise<void> {
     await this.report(turn, (role) => role === 'owner', turn.texts.audit.ownersOnly, async (team) => {
-      const { token } = await this.deps.exports.grant(team.team.groupId, team.caller);
+      const { path } = await this.deps.exports.grant(team.team.groupId, team.caller);
       await this.audit(team, 'export', 'audit log', 'link issued');
-      return turn.texts.audit.link(`${this.deps.publicBaseUrl}/exports/${token}.csv`, 10);
+      return turn.texts.audit.link(`${this.deps.publicBaseUrl}${path}`, Math.round(this.deps.exports.ttlMs / 60_000));
     });
   }
 
