@@ -8,8 +8,8 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config';
 import { ApprovalRequests } from './domain/approvals';
 import { AuditLog } from './domain/audit';
-import { AuditExports } from './domain/auditExport';
-import { BackgroundWork } from './domain/backgroundWork';
+import { AuditExports, DEFAULT_EXPORT_TTL_MS } from './domain/auditExport';
+import { BackgroundWork, DEFAULT_DECIDED_REQUEST_RETENTION_MS, DEFAULT_PREVIEW_RETENTION_MS } from './domain/backgroundWork';
 import type { BulkDirectory } from './domain/bulk/bulkDirectory';
 import { BulkJobs } from './domain/bulk/bulkJob';
 import { BulkRunner } from './domain/bulk/bulkRunner';
@@ -54,6 +54,11 @@ export interface AppOverrides {
   pendingAddFirstRetryMs?: number;
   pendingAddBackoffMs?: number[];
   reminderAfterMs?: number;
+  /** Life of an audit export link (default 5 minutes). */
+  exportTtlMs?: number;
+  /** Retention: unconfirmed bulk previews (default 24 h), finished requests after the decision (default 30 days). */
+  previewRetentionMs?: number;
+  decidedRequestRetentionMs?: number;
 }
 
 export function createApp(config: AppConfig, logger: Logger, overrides: AppOverrides = {}): App {
@@ -103,7 +108,8 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
   };
 
   const approvals = new ApprovalRequests(store);
-  const exports = new AuditExports(store, audit);
+  const exports = new AuditExports(store, audit, overrides.exportTtlMs ?? DEFAULT_EXPORT_TTL_MS);
+  const bulkJobs = new BulkJobs(store);
   const background = new BackgroundWork({
     store,
     directory,
@@ -120,9 +126,14 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     // Renewed every cycle; after a crash another instance (or the restarted one) takes over within two periods.
     leaseMs: config.redemptionCheckSeconds * 2000 + 5000,
     log: (level, message, fields) => logger[level](fields ?? {}, message),
+    retention: {
+      exports,
+      bulkJobs,
+      previewRetentionMs: overrides.previewRetentionMs ?? DEFAULT_PREVIEW_RETENTION_MS,
+      decidedRequestRetentionMs: overrides.decidedRequestRetentionMs ?? DEFAULT_DECIDED_REQUEST_RETENTION_MS,
+    },
   });
 
-  const bulkJobs = new BulkJobs(store);
   const bulk = new BulkInvitations({
     jobs: bulkJobs,
     runner: new BulkRunner({

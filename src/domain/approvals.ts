@@ -103,6 +103,31 @@ export class ApprovalRequests {
     return (await this.all()).filter((r) => r.status === 'approved' && !r.outcome && (r.decidedAt ?? '') <= cutoff);
   }
 
+  /**
+   * Background retention: deletes finished requests (declined, or approved with the invitation's
+   * outcome stored) decided more than `olderThanMs` ago, at most `limit` per call. The audit log
+   * keeps the history (who asked, who approved or declined, when, and the invitation's outcome), so
+   * nothing is lost but the request document. Approved requests without an outcome are never
+   * deleted: background work still has to finish them. A request changed meanwhile (ETag) waits.
+   */
+  async deleteDecided(olderThanMs: number, limit: number): Promise<number> {
+    const cutoff = new Date(this.now().getTime() - olderThanMs).toISOString();
+    let deleted = 0;
+    for (const doc of await this.store.list<ApprovalRequest>(COLLECTION)) {
+      if (deleted >= limit) break;
+      const r = doc.value;
+      const finished = r.status === 'declined' || (r.status === 'approved' && r.outcome !== undefined);
+      if (!finished || !r.decidedAt || r.decidedAt > cutoff) continue;
+      try {
+        await this.store.delete(COLLECTION, doc.key, { ifMatch: doc.etag });
+        deleted++;
+      } catch (e) {
+        if (!(e instanceof ConcurrencyError)) throw e;
+      }
+    }
+    return deleted;
+  }
+
   /** Open requests older than the reminder age that have not been reminded yet. */
   async dueForReminder(ageMs: number): Promise<ApprovalRequest[]> {
     const cutoff = new Date(this.now().getTime() - ageMs).toISOString();

@@ -1,18 +1,37 @@
-// Owners export their team's audit log as CSV through a short-lived link. The token is random,
-// names one team's group, expires, and is checked by the server; no other team's data is reachable.
+// Owners export their team's audit log as CSV through a short-lived, one-time link. The token is
+// 256 bits of randomness, stored under the team's group id (`exports/{groupId}|{token}`), so a
+// download reads one keyed document and nothing else: a token presented with another team's group
+// id finds nothing. The first download consumes the grant with an ETag-conditional write, so two
+// downloads at once cannot both succeed. Tokens are never logged and never compared by hand.
 import { randomBytes } from 'node:crypto';
 import type { AuditEntry, AuditLog } from './audit';
 import { toCsv } from './csv';
 import type { Person } from './invitationRecords';
-import type { DocumentStore } from './store';
+import { ConcurrencyError, type DocumentStore } from './store';
 
 interface ExportGrant {
   groupId: string;
   createdBy: Person;
+  createdAt: string;
   expiresAt: string;
+  /** Set by the download that consumed the grant; a used grant downloads nothing. */
+  usedAt?: string;
+}
+
+export interface IssuedExport {
+  token: string;
+  expiresAt: string;
+  /** The link's path on this bot's own server, URL-encoded: `/exports/{groupId}/{token}.csv`. */
+  path: string;
 }
 
 const COLLECTION = 'exports';
+const TOKEN = /^[A-Za-z0-9_-]{43}$/; // 32 bytes, base64url
+const GROUP_ID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/; // Entra object ids are GUIDs
+/** Default life of a link: long enough to click it, short enough that a forwarded one is useless. */
+export const DEFAULT_EXPORT_TTL_MS = 5 * 60_000;
+
+const keyOf = (groupId: string, token: string) => `${groupId}|${token}`;
 
 export function auditCsv(entries: AuditEntry[]): string {
   return toCsv([
@@ -25,26 +44,63 @@ export class AuditExports {
   constructor(
     private readonly store: DocumentStore,
     private readonly audit: AuditLog,
-    private readonly ttlMs = 10 * 60_000,
+    readonly ttlMs = DEFAULT_EXPORT_TTL_MS,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async grant(groupId: string, createdBy: Person): Promise<{ token: string; expiresAt: string }> {
+  async grant(groupId: string, createdBy: Person): Promise<IssuedExport> {
     const token = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(this.now().getTime() + this.ttlMs).toISOString();
-    await this.store.put<ExportGrant>(COLLECTION, token, { groupId, createdBy, expiresAt }, { ifNoneMatch: '*' });
-    return { token, expiresAt };
+    const at = this.now();
+    const expiresAt = new Date(at.getTime() + this.ttlMs).toISOString();
+    await this.store.put<ExportGrant>(COLLECTION, keyOf(groupId, token), { groupId, createdBy, createdAt: at.toISOString(), expiresAt }, { ifNoneMatch: '*' });
+    return { token, expiresAt, path: `/exports/${encodeURIComponent(groupId)}/${encodeURIComponent(token)}.csv` };
   }
 
-  /** The CSV for a valid, unexpired token; undefined otherwise (the caller answers 404). */
-  async download(token: string): Promise<{ csv: string; groupId: string } | undefined> {
-    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-    const grant = (await this.store.get<ExportGrant>(COLLECTION, token))?.value;
-    if (!grant) return undefined;
-    if (grant.expiresAt <= this.now().toISOString()) {
-      await this.store.delete(COLLECTION, token);
+  /**
+   * The team's CSV for a grant of that team that is unexpired and unused, consuming it; undefined
+   * otherwise (unknown, another team's, expired, already used, or lost the race to a concurrent
+   * download): the caller answers 404 to all of them alike.
+   */
+  async download(groupId: string, token: string): Promise<{ csv: string; groupId: string } | undefined> {
+    if (!GROUP_ID.test(groupId) || !TOKEN.test(token)) return undefined;
+    const key = keyOf(groupId, token);
+    const doc = await this.store.get<ExportGrant>(COLLECTION, key);
+    if (!doc) return undefined;
+    const grant = doc.value;
+    if (grant.groupId !== groupId || grant.usedAt) return undefined;
+    const now = this.now().toISOString();
+    if (grant.expiresAt <= now) {
+      await this.store.delete(COLLECTION, key, { ifMatch: doc.etag }).catch(() => undefined); // background work removes it otherwise
       return undefined;
     }
-    return { csv: auditCsv(await this.audit.forGroup(grant.groupId)), groupId: grant.groupId };
+    // Consume first: only the download whose conditional write wins gets the CSV.
+    let usedEtag: string;
+    try {
+      usedEtag = await this.store.put<ExportGrant>(COLLECTION, key, { ...grant, usedAt: now }, { ifMatch: doc.etag });
+    } catch (e) {
+      if (e instanceof ConcurrencyError) return undefined;
+      throw e;
+    }
+    const csv = auditCsv(await this.audit.forGroup(grant.groupId));
+    // The used grant is of no further use; if this delete fails, background work removes it once expired.
+    await this.store.delete(COLLECTION, key, { ifMatch: usedEtag }).catch(() => undefined);
+    return { csv, groupId: grant.groupId };
+  }
+
+  /** Background retention: deletes grants past their expiry (used or not), at most `limit` per call. */
+  async deleteExpired(limit: number): Promise<number> {
+    const now = this.now().toISOString();
+    let deleted = 0;
+    for (const doc of await this.store.list<ExportGrant>(COLLECTION)) {
+      if (deleted >= limit) break;
+      if (doc.value.expiresAt > now) continue;
+      try {
+        await this.store.delete(COLLECTION, doc.key, { ifMatch: doc.etag });
+        deleted++;
+      } catch (e) {
+        if (!(e instanceof ConcurrencyError)) throw e;
+      }
+    }
+    return deleted;
   }
 }

@@ -1,9 +1,12 @@
 // Work that must finish after the turn: group adds still waiting for replication, approved requests
-// whose invitation never ran (a crash after the claim), redemption tracking, and reminders.
+// whose invitation never ran (a crash after the claim), redemption tracking, reminders, and
+// retention (expired export links, stale unconfirmed bulk previews, old finished requests).
 // One instance at a time does it (a lease in the shared store); every item is also claimed or
 // ETag-updated on its own, so even overlapping runs never do anything twice.
 import type { ApprovalRequest, ApprovalRequests } from './approvals';
 import type { AuditLog } from './audit';
+import type { AuditExports } from './auditExport';
+import type { BulkJobs } from './bulk/bulkJob';
 import { DirectoryError, type GuestDirectory } from './directory';
 import { inviteGuest, teamDeepLink, type InviteDeps } from './invite';
 import type { InvitationRecord, InvitationRecords } from './invitationRecords';
@@ -36,7 +39,24 @@ export interface BackgroundDeps {
   /** A pending add older than this is given up and reported as failed. */
   pendingAddGiveUpMs?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+  /** Retention: what is deleted, and after how long. Without it nothing is deleted. */
+  retention?: RetentionDeps;
 }
+
+export interface RetentionDeps {
+  exports: AuditExports;
+  bulkJobs: BulkJobs;
+  /** Unconfirmed (and cancelled) bulk previews are deleted this long after their last change. */
+  previewRetentionMs: number;
+  /** Declined requests, and approved ones whose invitation ran, are deleted this long after the decision. */
+  decidedRequestRetentionMs: number;
+  /** Deletions per kind and cycle, so one cycle stays short; the rest goes next cycle. */
+  maxDeletesPerCycle?: number;
+}
+
+/** Default retention periods (see README): previews a day, finished requests 30 days after the decision. */
+export const DEFAULT_PREVIEW_RETENTION_MS = 24 * 3_600_000;
+export const DEFAULT_DECIDED_REQUEST_RETENTION_MS = 30 * 24 * 3_600_000;
 
 export interface CycleReport {
   ran: boolean;
@@ -46,6 +66,9 @@ export interface CycleReport {
   requestsFinished: number;
   invitationsFinished: number;
   reminders: number;
+  exportsDeleted: number;
+  previewsDeleted: number;
+  requestsDeleted: number;
 }
 
 interface Lease {
@@ -75,7 +98,18 @@ export class BackgroundWork {
   }
 
   async runOnce(): Promise<CycleReport> {
-    const report: CycleReport = { ran: false, addsCompleted: 0, addsFailed: 0, redeemed: 0, requestsFinished: 0, invitationsFinished: 0, reminders: 0 };
+    const report: CycleReport = {
+      ran: false,
+      addsCompleted: 0,
+      addsFailed: 0,
+      redeemed: 0,
+      requestsFinished: 0,
+      invitationsFinished: 0,
+      reminders: 0,
+      exportsDeleted: 0,
+      previewsDeleted: 0,
+      requestsDeleted: 0,
+    };
     if (!(await this.acquireLease())) return report;
     report.ran = true;
     // Each part stands alone: one failing (Graph down) does not stop the others.
@@ -84,6 +118,8 @@ export class BackgroundWork {
     await this.step('interrupted invitations', async () => this.finishInterruptedInvitations(report));
     await this.step('redemptions', async () => this.trackRedemptions(report));
     await this.step('reminders', async () => this.sendReminders(report));
+    // Last: requests finished above have had their cards updated before retention looks at them.
+    await this.applyRetention(report);
     return report;
   }
 
@@ -200,6 +236,22 @@ export class BackgroundWork {
           if (updated) await notifier.invitationChanged(updated);
         }
       }
+    }
+  }
+
+  /**
+   * Deletes what has outlived its use. Request-time code never scans collections; this runs in the
+   * background under the lease, and deletes at most `maxDeletesPerCycle` of each kind per cycle.
+   */
+  async applyRetention(report: CycleReport): Promise<void> {
+    const r = this.deps.retention;
+    if (!r) return;
+    const limit = r.maxDeletesPerCycle ?? 500;
+    await this.step('retention of export links', async () => void (report.exportsDeleted = await r.exports.deleteExpired(limit)));
+    await this.step('retention of bulk previews', async () => void (report.previewsDeleted = await r.bulkJobs.deleteUnconfirmed(r.previewRetentionMs, this.deps.now(), limit)));
+    await this.step('retention of requests', async () => void (report.requestsDeleted = await this.deps.approvals.deleteDecided(r.decidedRequestRetentionMs, limit)));
+    if (report.exportsDeleted + report.previewsDeleted + report.requestsDeleted > 0) {
+      this.deps.log?.('info', 'retention', { exports: report.exportsDeleted, previews: report.previewsDeleted, requests: report.requestsDeleted });
     }
   }
 

@@ -11,8 +11,8 @@ export interface HttpDeps {
   adapter: GuestPassAdapter;
   bot: { run(context: TurnContext): Promise<void> };
   logger: Logger;
-  /** Short-lived audit export links (GET /exports/{token}.csv). */
-  exports: { download(token: string): Promise<{ csv: string; groupId: string } | undefined> };
+  /** Short-lived, one-time audit export links (GET /exports/{groupId}/{token}.csv). */
+  exports: { download(groupId: string, token: string): Promise<{ csv: string; groupId: string } | undefined> };
   /** Store and Graph token reachable: what /readyz reports. */
   readiness: () => Promise<Record<string, boolean>>;
 }
@@ -43,20 +43,30 @@ export function createHttpServer(deps: HttpDeps): Server {
     res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
   });
 
-  server.get('/exports/:file', async (req, res) => {
+  // The link names the team and carries the token; both must match one stored grant. Every refusal
+  // (unknown, another team's, expired, already used) is the same 404, so the answer tells nothing.
+  // Neither the token nor the path is ever logged.
+  server.get('/exports/:groupId/:file', async (req, res) => {
+    const groupId = String(req.params.groupId ?? '');
     const token = String(req.params.file ?? '').replace(/\.csv$/, '');
-    const found = await deps.exports.download(token).catch((e: unknown) => {
-      deps.logger.error({ err: e }, 'audit export failed');
+    const found = await deps.exports.download(groupId, token).catch((e: unknown) => {
+      // The error's name and status only: a store error's message can carry the document key (the token).
+      const status = (e as { statusCode?: unknown } | undefined)?.statusCode;
+      deps.logger.error({ err: { name: e instanceof Error ? e.name : typeof e, status } }, 'audit export failed');
       return undefined;
     });
     if (!found) {
-      res.send(404, { error: 'NotFound', message: 'This link has expired or does not exist. Ask Guest Pass for a new one with /audit.' });
+      res.send(404, {
+        error: 'NotFound',
+        message: 'This link has expired, has already been used, or does not exist. Ask Guest Pass for a new one with /audit.',
+      });
       return;
     }
     res.writeHead(200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': 'attachment; filename="guest-pass-audit.csv"',
       'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
     });
     res.end(found.csv);
   });

@@ -547,9 +547,10 @@ export class GuestPassBot extends TeamsActivityHandler {
     if (askedBy !== turn.caller.id) return { card: ownersViewCard(turn.texts, { ...shared, summary: o.notAsker }) };
     if (!(this.deps.invite.now().getTime() - askedAt < AUDIT_CARD_LIFETIME_MS)) return { card: ownersViewCard(turn.texts, { ...shared, summary: o.auditCardExpired }) };
     return this.ownersView(turn, shared, async () => {
-      const { token } = await this.deps.exports.grant(turn.team.groupId, turn.caller);
+      const { path } = await this.deps.exports.grant(turn.team.groupId, turn.caller);
       await this.audit(turn, 'export', 'audit log', 'link issued');
-      return { summary: o.auditLink(10), linkUrl: `${this.deps.publicBaseUrl}/exports/${token}.csv` };
+      const url = `${this.deps.publicBaseUrl}${path}`;
+      return { summary: turn.texts.audit.link(url, Math.round(this.deps.exports.ttlMs / 60_000)), linkUrl: url };
     });
   }
 

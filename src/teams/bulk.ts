@@ -221,7 +221,8 @@ export class BulkInvitations {
     const activityId = context.activity.replyToId;
     const reference = TurnContext.getConversationReference(context.activity) as unknown as Record<string, unknown>;
     const result = await confirmBulk(this.useCases(), team, caller, jobId, activityId ? { reference, activityId } : undefined);
-    if (result.kind === 'notFound') return { text: texts.cardExpired };
+    // Unconfirmed previews are deleted after a while (background retention): say so, nothing was sent.
+    if (result.kind === 'notFound') return { text: texts.bulk.previewExpired };
     if (result.kind === 'cancelled') return { text: texts.bulk.cancelled };
     if (result.kind === 'confirmed') {
       this.deps.logger.info({ jobId, groupId: team.groupId, items: result.header.itemCount }, 'bulk job confirmed');
@@ -239,7 +240,7 @@ export class BulkInvitations {
     const refusal = await this.refusal(texts, team, caller, false);
     if (refusal) return { text: refusal };
     const result = await cancelBulk(this.useCases(), team, typeof data.jobId === 'string' ? data.jobId : '');
-    if (result.kind === 'notFound') return { text: texts.cardExpired };
+    if (result.kind === 'notFound') return { text: texts.bulk.previewExpired };
     if (result.kind === 'cancelled') return { text: texts.bulk.cancelled };
     const loaded = await this.jobs.load(result.header.id);
     const card = bulkProgressCard(texts, loaded!.job);
@@ -254,7 +255,7 @@ export class BulkInvitations {
     const texts = textsFor(locale);
     if ((await this.deps.roles.roleOf(team.groupId, caller.id, { fresh: true })) !== 'owner') return { text: texts.bulk.resultsOwnersOnly };
     const loaded = typeof data.jobId === 'string' ? await this.jobs.load(data.jobId) : undefined;
-    if (!loaded || loaded.job.header.team.groupId !== team.groupId) return { text: texts.cardExpired };
+    if (!loaded || loaded.job.header.team.groupId !== team.groupId || loaded.job.header.state === 'expired') return { text: texts.cardExpired };
     const csv = bulkResultsCsv(loaded.job, texts);
     const lines = csv.split('\r\n').filter((l) => l !== '');
     let body = csv;

@@ -149,7 +149,10 @@ export const en = {
 
   audit: {
     ownersOnly: "Only this team's owners can export its audit log.",
-    link: (url: string, minutes: number) => `This team's audit log as CSV (the link works for ${minutes} minutes and only for this team): ${url}`,
+    link: (url: string, minutes: number) =>
+      `This team's audit log as CSV: ${url}\n` +
+      `The link works once, for the next ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}, and only for this team. ` +
+      'It is for you, the owner who asked: whoever has the link can download the log, so do not pass it on. Ask again with `/audit` for a new one.',
   },
 
   ownersView: {
@@ -163,8 +166,6 @@ export const en = {
     askerOnly: (asker: string) => `${asker} asked for this export. Only they see the download link, on this card.`,
     notOwner: "This view is for the team's owners only.",
     notAsker: 'Only the owner who asked sees this download link. Type `/audit` for one of your own.',
-    auditLink: (minutes: number) =>
-      `The link downloads this team's audit log as CSV once, within ${minutes} minutes, and only for this team. Reopen this card for a new one.`,
     auditCardExpired: 'This export card has expired. Type `/audit` for a new link.',
   },
 
@@ -233,6 +234,7 @@ export const en = {
       `That list has ${lines.toLocaleString('en-US')} lines; one bulk invitation takes at most ${max.toLocaleString('en-US')}. Split it and post the parts one by one.`,
     notAllowed: (reason: string) => `Only people who may invite guests directly can run a bulk invitation. ${reason}`,
     cancelled: 'Bulk invitation cancelled: nothing was sent.',
+    previewExpired: 'This preview has expired and nothing was sent. Send the list again for a new one.',
     progressTitle: (done: number, total: number) => `Inviting: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} done`,
     finishedTitle: (total: number) => `Bulk invitation finished: ${total.toLocaleString('en-US')} ${total === 1 ? 'person' : 'people'}`,
     startedBy: (name: string) => `Confirmed by ${name}. This card updates as the invitations go out; you can leave it.`,

@@ -1,7 +1,7 @@
 // Where guests stand (/status, /guests), resending an invitation, and the audit export.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cardAction, USERS, LEGAL_TEAM, type TestUser, type Where } from '../support/activities';
+import { cardAction, USERS, LEGAL_TEAM, MARKETING_GROUP, NO_GUESTS_GROUP, type TestUser, type Where } from '../support/activities';
 import { cardOf, cardText } from '../support/connector';
 import { useHarness } from '../support/harness';
 
@@ -104,6 +104,14 @@ describe('resending an invitation', () => {
 });
 
 describe('the audit log', () => {
+  const local = (url: string) => url.replace(/^http:\/\/localhost:\d+/, h.botUrl);
+  async function auditLink(): Promise<{ text: string; url: string }> {
+    const text = await viewOf(USERS.alexOwner, '/audit');
+    const url = /(http\S+\.csv)/.exec(text)?.[1];
+    assert.ok(url, text);
+    return { text, url: local(url) };
+  }
+
   it("gives owners a short-lived CSV link with this team's actions only", async () => {
     await say(USERS.alexOwner, '/invite lou@fabrikam.com');
     h.sandbox.settings({ suspiciousActivityBlock: true });
@@ -112,10 +120,16 @@ describe('the audit log', () => {
     await say(USERS.adeleMember, '/invite ned@fabrikam.com');
     await say(USERS.alexOwner, '/invite other@fabrikam.com', { ...where, teamId: LEGAL_TEAM });
 
-    const text = await viewOf(USERS.alexOwner, '/audit');
-    const url = /(http\S+\.csv)/.exec(text)?.[1];
-    assert.ok(url, text);
-    const csv = await (await fetch(url.replace(/^http:\/\/localhost:\d+/, h.botUrl))).text();
+    const { text, url } = await auditLink();
+    assert.match(text, /works once, for the next 5 minutes, and only for this team/);
+    assert.match(text, /for you, the owner who asked/);
+    assert.ok(new URL(url).pathname.startsWith(`/exports/${MARKETING_GROUP}/`), 'the link names the team');
+    const res = await fetch(url);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    assert.match(res.headers.get('content-disposition') ?? '', /^attachment;/);
+    const csv = await res.text();
     const lines = csv.trim().split('\r\n');
     assert.equal(lines[0], 'time,action,actor,actor id,subject,outcome,reason,user id,invitation id,graph code,graph request id');
     assert.ok(lines.some((l) => /,invite,Alex Wilber,.*,lou@fabrikam\.com,invited,/.test(l)));
@@ -124,9 +138,33 @@ describe('the audit log', () => {
     assert.ok(!csv.includes('other@fabrikam.com'), "no other team's data");
   });
 
+  it('downloads once: the same link then answers 404 with a plain message', async () => {
+    const { url } = await auditLink();
+    assert.equal((await fetch(url)).status, 200);
+    const again = await fetch(url);
+    assert.equal(again.status, 404);
+    assert.match(((await again.json()) as { message: string }).message, /expired, has already been used, or does not exist/);
+  });
+
+  it('lets only one of several simultaneous downloads of a link succeed', async () => {
+    const { url } = await auditLink();
+    const statuses = (await Promise.all([fetch(url), fetch(url), fetch(url)])).map((r) => r.status).sort();
+    assert.deepEqual(statuses, [200, 404, 404]);
+  });
+
+  it("refuses a token presented with another team's group id, and the link still works for its own team", async () => {
+    const { url } = await auditLink();
+    const foreign = url.replace(`/exports/${MARKETING_GROUP}/`, `/exports/${NO_GUESTS_GROUP}/`);
+    assert.notEqual(foreign, url);
+    assert.equal((await fetch(foreign)).status, 404);
+    assert.equal((await fetch(url)).status, 200, 'the refused attempt did not use the link up');
+  });
+
   it('answers 404 to an unknown or malformed token and refuses members', async () => {
+    assert.equal((await fetch(`${h.botUrl}/exports/${MARKETING_GROUP}/${'A'.repeat(43)}.csv`)).status, 404);
+    assert.equal((await fetch(`${h.botUrl}/exports/${MARKETING_GROUP}/..%2F..%2Fetc.csv`)).status, 404);
+    assert.equal((await fetch(`${h.botUrl}/exports/..%2F..%2Fetc/${'A'.repeat(43)}.csv`)).status, 404);
     assert.equal((await fetch(`${h.botUrl}/exports/${'A'.repeat(43)}.csv`)).status, 404);
-    assert.equal((await fetch(`${h.botUrl}/exports/..%2F..%2Fetc.csv`)).status, 404);
     assert.match(await textOf(USERS.adeleMember, '/audit'), /Only this team's owners/);
   });
 });

@@ -60,8 +60,8 @@ export async function confirmBulk(
       ? { ...h, state: 'running', confirmedBy: caller, confirmedAt: at, updatedAt: at, card: card ?? h.card }
       : undefined,
   );
-  // A job of another team is, for this caller, a job that does not exist.
-  if (!updated || updated.header.team.groupId !== team.groupId) return { kind: 'notFound' };
+  // A job of another team, or a preview being deleted by retention, is a job that does not exist.
+  if (!updated || updated.header.team.groupId !== team.groupId || updated.header.state === 'expired') return { kind: 'notFound' };
   const { header } = updated;
   if (!updated.changed) return header.state === 'cancelled' ? { kind: 'cancelled', header } : { kind: 'alreadyConfirmed', header };
   for (const line of header.skipped) {
@@ -85,7 +85,7 @@ export async function cancelBulk(deps: BulkUseCaseDeps, team: TeamRef, jobId: st
   const updated = await deps.jobs.updateHeader(jobId, (h) =>
     h.state === 'preview' && h.team.groupId === team.groupId ? { ...h, state: 'cancelled', updatedAt: at } : undefined,
   );
-  if (!updated || updated.header.team.groupId !== team.groupId) return { kind: 'notFound' };
+  if (!updated || updated.header.team.groupId !== team.groupId || updated.header.state === 'expired') return { kind: 'notFound' };
   const { header } = updated;
   if (header.state === 'cancelled') return { kind: 'cancelled', header };
   return { kind: 'alreadyConfirmed', header };

@@ -17,7 +17,8 @@ import { ConcurrencyError, type DocumentStore, type StoredDocument } from '../st
 export const MAX_BULK_LINES = 1000;
 const MAX_RAW_LENGTH = 300;
 
-export type BulkJobState = 'preview' | 'cancelled' | 'running' | 'finished';
+/** expired: an unconfirmed preview being deleted by retention; for everyone else it no longer exists. */
+export type BulkJobState = 'preview' | 'cancelled' | 'running' | 'finished' | 'expired';
 
 /**
  * pending: nothing sent yet (look up first) · inviting: an invitation may have been sent (look up
@@ -236,5 +237,32 @@ export class BulkJobs {
 
   async listHeaders(): Promise<BulkJobHeader[]> {
     return (await this.store.list<BulkJobHeader>(HEADERS)).map((d) => d.value);
+  }
+
+  /**
+   * Background retention: deletes jobs never confirmed (previews, and cancelled previews) whose
+   * last change is older than `olderThanMs`, at most `limit` per call. The header is first marked
+   * `expired` with an ETag write, so a Confirm racing with this either wins (the job runs and is
+   * kept) or finds nothing; then the item chunks go, then the header. A crash half-way leaves an
+   * `expired` header that the next call finishes.
+   */
+  async deleteUnconfirmed(olderThanMs: number, now: Date, limit: number): Promise<number> {
+    const cutoff = new Date(now.getTime() - olderThanMs).toISOString();
+    let deleted = 0;
+    for (const doc of await this.store.list<BulkJobHeader>(HEADERS)) {
+      if (deleted >= limit) break;
+      const header = doc.value;
+      const stale = (header.state === 'preview' || header.state === 'cancelled') && header.updatedAt <= cutoff;
+      if (!stale && header.state !== 'expired') continue;
+      try {
+        const etag = header.state === 'expired' ? doc.etag : await this.putHeader({ ...header, state: 'expired', updatedAt: now.toISOString() }, doc.etag);
+        for (const chunk of await this.store.list<BulkItem[]>(ITEMS, `${header.id}|`)) await this.store.delete(ITEMS, chunk.key);
+        await this.store.delete(HEADERS, header.id, { ifMatch: etag });
+        deleted++;
+      } catch (e) {
+        if (!(e instanceof ConcurrencyError)) throw e; // confirmed or cancelled meanwhile: next time
+      }
+    }
+    return deleted;
   }
 }
