@@ -218,6 +218,8 @@ export async function startDevStack(opts: DevStackOptions = {}): Promise<DevStac
     };
     const bot = startChild('bot', opts.botCommand ?? ['--import', 'tsx', 'src/index.ts'], botEnv, log);
     children.push(bot);
+    // The anonymous bot listens on 127.0.0.1 only; naming it (not localhost, which may resolve
+    // to ::1 first) points the Playground straight at it.
     const botUrl = `http://127.0.0.1:${botPort}`;
     await waitFor('The bot', timeoutMs, () => answersOk(`${botUrl}/healthz`), bot.exitReason);
 

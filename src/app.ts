@@ -1,6 +1,7 @@
 // Composition: builds the product from configuration. src/index.ts calls this and listens;
 // tests call it in-process with their own configuration.
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Server } from 'restify';
@@ -41,7 +42,8 @@ export interface App {
   background: BackgroundWork;
   adapter: GuestPassAdapter;
   store: DocumentStore;
-  listen(port: number): Promise<number>;
+  /** Listens on `host` (undefined: all interfaces), logs where and why, and resolves with the port. */
+  listen(port: number, host?: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -208,12 +210,14 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     background,
     adapter,
     store,
-    listen: (port) =>
+    listen: (port, host) =>
       new Promise((resolve) => {
-        server.listen(port, () => {
+        server.listen({ port, host }, () => {
+          const address = server.address() as AddressInfo;
+          logListening(logger, address, config.bot.anonymous);
           schedule();
           void bulk.resumeAll().catch((e: unknown) => logger.error({ err: e }, 'bulk jobs not resumed'));
-          resolve((server.address() as { port: number }).port);
+          resolve(address.port);
         });
       }),
     close: async () => {
@@ -224,4 +228,26 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
       await cycle;
     },
   };
+}
+
+function isLoopback(address: string): boolean {
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+/** The start-up line: where the bot listens and, for an anonymous bot, why only there. */
+function logListening(logger: Logger, { address, port }: AddressInfo, anonymous: boolean): void {
+  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}/api/messages`;
+  const fields = { address, port, loopbackOnly: isLoopback(address) };
+  if (!anonymous) {
+    const scope = fields.loopbackOnly ? ', loopback only' : address === '::' || address === '0.0.0.0' ? ', all interfaces' : '';
+    logger.info(fields, `Guest Pass listening on ${url}${scope}`);
+  } else if (fields.loopbackOnly) {
+    logger.info(
+      fields,
+      `Guest Pass listening on ${url}, loopback only: BOT_ALLOW_ANONYMOUS=true accepts requests without authentication, ` +
+        'so only tools on this machine may reach it (HOST sets another address)',
+    );
+  } else {
+    logger.warn(fields, `Guest Pass listening on ${url} with BOT_ALLOW_ANONYMOUS=true: anyone who reaches this address acts without authentication`);
+  }
 }

@@ -1,5 +1,6 @@
 // The one place that reads the environment. Everything else receives an AppConfig.
 // Variable names are the run contract of PRODUCT.md section 7 and must not change.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { InvitePolicy } from './domain/policy';
 
@@ -57,6 +58,11 @@ export interface PolicyConfig {
 
 export interface AppConfig {
   port: number;
+  /**
+   * Listen address; undefined means all interfaces. An anonymous bot accepts anyone's requests, so
+   * it defaults to loopback: only tools on this machine (the Agents Playground) reach it.
+   */
+  host?: string;
   bot: BotIdentityConfig;
   graph: GraphConfig;
   policy: PolicyConfig;
@@ -134,6 +140,12 @@ const integerText = (min: number, max: number) =>
 
 const envSchema = z.object({
   PORT: integerText(1, 65535),
+  HOST: optionalText.pipe(
+    z
+      .string()
+      .refine((v) => isIP(v) !== 0, { message: 'must be an IP address, such as 127.0.0.1, 0.0.0.0 or ::' })
+      .optional(),
+  ),
   MicrosoftAppId: optionalText,
   MicrosoftAppPassword: optionalText,
   MicrosoftAppTenantId: optionalText,
@@ -216,6 +228,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   return {
     port: e.PORT ?? 3978,
+    host: e.HOST ?? (e.MicrosoftAppId ? undefined : '127.0.0.1'),
     bot: {
       appId: e.MicrosoftAppId,
       appPassword: e.MicrosoftAppPassword,

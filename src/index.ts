@@ -16,7 +16,7 @@ function main(): void {
   }
   const logger = createLogger(config.logLevel);
   const app = createApp(config, logger);
-  void app.listen(config.port).then((port) => logger.info({ port }, `Guest Pass listening on http://localhost:${port}/api/messages`));
+  void app.listen(config.port, config.host);
 
   const stop = (signal: string) => {
     logger.info({ signal }, 'stopping: finishing in-flight turns');

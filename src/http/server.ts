@@ -1,11 +1,12 @@
 // The HTTP surface: POST /api/messages for the channel, GET /healthz and /readyz for the host.
 // Built in a function so tests run it in-process; listen() is called by src/index.ts.
-import restify, { type Server } from 'restify';
+import restify, { type Response, type Server } from 'restify';
 import type { TurnContext } from 'botbuilder';
 import type { Activity } from 'botframework-schema';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { GuestPassAdapter } from '../teams/adapter';
+import { BodyRefused, MAX_ACTIVITY_BYTES, readJsonBody, refusalByHeaders } from './body';
 
 export interface HttpDeps {
   adapter: GuestPassAdapter;
@@ -29,9 +30,34 @@ const activityShape = z.looseObject({
   text: z.string().optional(),
 });
 
+const refusalError = { 400: 'BadRequest', 413: 'PayloadTooLarge', 415: 'UnsupportedMediaType' } as const;
+
+/** Answers a refused body and closes the connection, so the rest of it is not read. */
+function refuseBody(res: Response, refusal: BodyRefused): void {
+  res.setHeader('connection', 'close');
+  res.send(refusal.status, { error: refusalError[refusal.status], message: refusal.message });
+}
+
 export function createHttpServer(deps: HttpDeps): Server {
   const server = restify.createServer({ name: 'guest-pass' });
-  server.use(restify.plugins.bodyParser({ mapParams: false }));
+  // Slow or idle clients cannot hold connections: headers within 10 s, the whole request within
+  // 30 s (an activity of MAX_ACTIVITY_BYTES takes far less), idle keep-alive closed after 5 s
+  // (Node's default, stated). Node checks the first two every 30 s, so they end within 40 and 60 s.
+  server.server.headersTimeout = 10_000;
+  server.server.requestTimeout = 30_000;
+  server.server.keepAliveTimeout = 5_000;
+
+  // Before routing, so every route (and every unknown path) follows the same rule: only
+  // POST /api/messages takes a body; anything else that carries one is refused unread.
+  server.pre((req, res, next) => {
+    const messages = req.method === 'POST' && req.getPath() === '/api/messages';
+    const refusal = refusalByHeaders(req, messages ? MAX_ACTIVITY_BYTES : 0);
+    if (refusal) {
+      refuseBody(res, refusal);
+      return next(false);
+    }
+    return next();
+  });
 
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok' });
@@ -72,7 +98,15 @@ export function createHttpServer(deps: HttpDeps): Server {
   });
 
   server.post('/api/messages', async (req, res) => {
-    const parsed = activityShape.safeParse(req.body);
+    let body: unknown;
+    try {
+      body = await readJsonBody(req, MAX_ACTIVITY_BYTES);
+    } catch (e) {
+      if (!(e instanceof BodyRefused)) throw e;
+      refuseBody(res, e);
+      return;
+    }
+    const parsed = activityShape.safeParse(body);
     if (!parsed.success) {
       res.send(400, { error: 'BadRequest', message: 'The request body is not a Bot Framework activity.' });
       return;

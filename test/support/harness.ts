@@ -79,7 +79,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const anonymous: Record<string, string> = options.anonymous === false ? {} : { BOT_ALLOW_ANONYMOUS: 'true' };
     const config = loadConfig({ ...anonymous, DATA_DIR: dataDir, ...sandboxEnv(sandbox), ...options.env, ...env });
     const app = createApp(config, logger, { memberAddBackoffMs: [100, 200, 300], pendingAddFirstRetryMs: 0, pendingAddBackoffMs: [0], ...options.overrides });
-    const port = await app.listen(0);
+    const port = await app.listen(0, config.host);
     connector.botUrl = `http://127.0.0.1:${port}`;
     return { app, botUrl: `http://127.0.0.1:${port}` };
   };

@@ -75,4 +75,17 @@ describe('configuration', () => {
     assert.deepEqual(c.policy.allowedDomains, ['fabrikam.com', '*.contoso.com']);
     assert.deepEqual(c.policy.blockedDomains, []);
   });
+
+  it('listens on loopback when anonymous and on all interfaces otherwise, unless HOST says where', () => {
+    assert.equal(loadConfig({ ...graph, BOT_ALLOW_ANONYMOUS: 'true' }).host, '127.0.0.1');
+    assert.equal(loadConfig({ ...graph, MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw' }).host, undefined);
+    assert.equal(loadConfig({ ...graph, BOT_ALLOW_ANONYMOUS: 'true', HOST: '0.0.0.0' }).host, '0.0.0.0');
+    assert.equal(loadConfig({ ...graph, MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', HOST: ' ::1 ' }).host, '::1');
+    assert.equal(loadConfig({ ...graph, BOT_ALLOW_ANONYMOUS: 'true', HOST: '' }).host, '127.0.0.1', 'empty is unset');
+  });
+
+  it('refuses a HOST that is not an IP address', () => {
+    assert.match(problemsOf({ ...graph, BOT_ALLOW_ANONYMOUS: 'true', HOST: 'my laptop' }).join(), /HOST: must be an IP address/);
+    assert.match(problemsOf({ ...graph, BOT_ALLOW_ANONYMOUS: 'true', HOST: '127.0.0.1:3978' }).join(), /HOST: must be an IP address/);
+  });
 });
