@@ -8,6 +8,7 @@ import type { RedeemLinkAudience } from '../config';
 import { textsFor, type Texts } from '../text/en';
 import { approvalCard, resultCard, type AdaptiveCard } from './cards';
 import type { CardPublisher } from './proactive';
+import { shownAsText } from './shownAsText';
 
 /** The result card for a stored invitation; the redeem link only where `reveal` allows. */
 export async function recordCard(texts: Texts, record: InvitationRecord, roles: TeamRoles, reveal: boolean): Promise<AdaptiveCard> {
@@ -37,7 +38,8 @@ export class TeamsChangeNotifier implements ChangeNotifier {
 
   async remind(request: ApprovalRequest): Promise<void> {
     if (!request.card) return;
-    const text = textsFor().approval.reminder(request.requester.name, `${request.invite.displayName} (${request.invite.email})`);
+    const shown = (value: string) => shownAsText(value, 'message');
+    const text = textsFor().approval.reminder(shown(request.requester.name), `${shown(request.invite.displayName)} (${shown(request.invite.email)})`);
     await this.publisher.postText(request.card.reference, text);
   }
 }
