@@ -16,50 +16,153 @@ export type Command =
   | { kind: 'audit' }
   | { kind: 'requests' }
   | { kind: 'help' }
-  | { kind: 'unknown'; word: string };
+  | { kind: 'unknown'; word: string }
+  /** Longer than MAX_COMMAND_TEXT: not parsed. */
+  | { kind: 'tooLong'; length: number; max: number };
+
+// Every parser here runs on text anyone in the team can send, so each one is linear in its input:
+// plain scans (indexOf, lastIndexOf, one character class at a time) or anchored regexes without
+// nested or overlapping quantifiers. test/unit/parsers-linear.test.ts feeds them pathological input.
+
+/**
+ * The longest message text parsed at all (longer: a plain answer, nothing parsed). A bulk list of
+ * 1,000 lines (MAX_BULK_LINES) must fit: a 60-character line such as `Firstname Lastname
+ * <first.last@fabrikam.com>` arrives from Teams as HTML of about 125 characters (`<p>`…`</p>`,
+ * `&lt;`/`&gt;`, the address turned into a `mailto:` link), so 200 characters a line leaves room
+ * for longer names and addresses.
+ */
+export const MAX_COMMAND_TEXT = 200_000;
+/** How much of an unknown word is repeated back to the person who typed it. */
+const MAX_ECHOED_WORD = 40;
 
 // Only real markup is dropped: `Alice <alice@fabrikam.com>` typed in a plain-text client must survive.
-const HTML_TAG = /<\/?(at|p|div|span|a|br|b|i|em|strong|u|s|ul|ol|li|img|code|pre|blockquote|h[1-6])(\s[^>]*)?\/?>/gi;
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
+const TAG_START = /<\/?(?:at|p|div|span|a|br|b|i|em|strong|u|s|ul|ol|li|img|code|pre|blockquote|h[1-6])(?=[\s/>])/gi;
+const BOT_MENTION_START = /<at\b/gi;
+const BOT_MENTION_END = /<\/at>/gi;
+const ENTITY = /&(?:#(\d+)|#x([0-9a-f]+)|([a-z]+));/gi;
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+const SPACE = /\s/;
+const isSpace = (c: string | undefined): boolean => c !== undefined && SPACE.test(c);
 
+/** A mention of the bot that botbuilder could not strip (its text did not match exactly): `<at …>…</at>` goes. */
+function withoutMentions(text: string): string {
+  let out = '';
+  let from = 0;
+  BOT_MENTION_START.lastIndex = 0;
+  for (let open = BOT_MENTION_START.exec(text); open; open = BOT_MENTION_START.exec(text)) {
+    const tagEnd = text.indexOf('>', open.index);
+    if (tagEnd === -1) break; // no `>` after this one: no later mention can close either
+    BOT_MENTION_END.lastIndex = tagEnd + 1;
+    const close = BOT_MENTION_END.exec(text);
+    if (!close) break; // likewise for `</at>`
+    out += text.slice(from, open.index);
+    from = close.index + close[0].length;
+    BOT_MENTION_START.lastIndex = from;
+  }
+  return out + text.slice(from);
+}
+
+/** Drops the tags Teams uses (`<p>`, `<a href=…>`, `<b/>`…): a tag ends at the first `>` after its name and a space. */
+function withoutTags(text: string): string {
+  let out = '';
+  let from = 0;
+  let nextGt = -1; // the first `>` at or after the current position, found once and reused
+  TAG_START.lastIndex = 0;
+  for (let tag = TAG_START.exec(text); tag; tag = TAG_START.exec(text)) {
+    const after = tag.index + tag[0].length;
+    let end: number;
+    if (text[after] === '>') end = after;
+    else if (text[after] === '/' && text[after + 1] === '>') end = after + 1;
+    else if (isSpace(text[after])) {
+      if (nextGt < after) nextGt = text.indexOf('>', after);
+      if (nextGt === -1) break; // no `>` left: no later tag can end
+      end = nextGt;
+    } else continue;
+    out += text.slice(from, tag.index);
+    from = end + 1;
+    TAG_START.lastIndex = from;
+  }
+  return out + text.slice(from);
+}
+
+/** `&#N;` and `&#xH;` as their character; what is not a Unicode scalar value becomes U+FFFD, as in HTML. */
+function codePoint(digits: string, radix: 10 | 16): string {
+  const n = Number.parseInt(digits, radix);
+  const valid = Number.isSafeInteger(n) && n > 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff);
+  return valid ? String.fromCodePoint(n) : '\ufffd';
+}
+
+/** Teams sends channel text as light HTML: the bot's mention and tags are dropped, entities decoded. Never throws. */
 export function plainText(html: string): string {
-  return html
-    // A mention of the bot that botbuilder could not strip (its text did not match exactly) goes too.
-    .replace(/<at\b[^>]*>.*?<\/at>/gis, '')
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div)>/gi, '\n')
-    .replace(HTML_TAG, '')
-    .replace(/&(#\d+|[a-z]+);/gi, (m, name: string) => {
-      const key = name.toLowerCase();
-      if (ENTITIES[key] !== undefined) return ENTITIES[key];
-      if (key.startsWith('#')) return String.fromCodePoint(Number(key.slice(1)));
-      return m;
+  // Linear as regexes: `<br`'s `\s*` run ends at the next non-space, so no two attempts share work.
+  return withoutTags(withoutMentions(html).replace(/<br\s*\/?>/gi, '\n').replace(/<\/(?:p|div)>/gi, '\n'))
+    .replace(ENTITY, (m, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
+      if (dec !== undefined) return codePoint(dec, 10);
+      if (hex !== undefined) return codePoint(hex, 16);
+      return ENTITIES[name!.toLowerCase()] ?? m;
     })
     .replace(/\r\n?/g, '\n');
 }
 
+const QUOTES = '"\'“”‘’';
+
+/** A name without the quotes around it: the same quote on both sides, or curly opening and closing ones. */
 function unquote(s: string): string {
   const t = s.trim();
-  const m = /^(["'“”‘’])(.*)\1$/s.exec(t) ?? /^[“‘](.*)[”’]$/s.exec(t);
-  return (m ? m[m.length - 1] : t)!.trim();
+  if (t.length < 2) return t;
+  const first = t[0]!;
+  const last = t[t.length - 1]!;
+  const quoted = (QUOTES.includes(first) && last === first) || ('“‘'.includes(first) && '”’'.includes(last));
+  return quoted ? t.slice(1, -1).trim() : t;
+}
+
+/** Shaped like an address (an `@` with something on both sides): which part of a line is the address. */
+const hasInnerAt = (token: string): boolean => token.length >= 3 && token.slice(1, -1).includes('@');
+
+/** `Name <email>`: the address between the last `<` and a final `>`, without spaces or angle brackets. */
+function angleForm(raw: string): InviteLine | undefined {
+  if (!raw.endsWith('>')) return undefined;
+  const lt = raw.lastIndexOf('<');
+  if (lt === -1) return undefined;
+  const address = raw.slice(lt + 1, -1).trim();
+  if (!hasInnerAt(address) || /[\s<>]/.test(address)) return undefined;
+  let name = raw.slice(0, lt).trimEnd();
+  if (name.endsWith(',')) name = name.slice(0, -1);
+  return { email: address, displayName: unquote(name) || undefined, raw };
+}
+
+/** `Ann Lee ann@x.com` or `Ann Lee, ann@x.com`: the last word, when it looks like an address, after the name. */
+function nameFirstForm(raw: string): InviteLine | undefined {
+  let space = raw.length - 1;
+  while (space >= 0 && !isSpace(raw[space])) space--;
+  if (space < 0) return undefined;
+  const address = raw.slice(space + 1);
+  if (!hasInnerAt(address)) return undefined;
+  let nameEnd = space;
+  while (nameEnd > 0 && isSpace(raw[nameEnd - 1])) nameEnd--;
+  if (nameEnd > 0 && (raw[nameEnd - 1] === ',' || raw[nameEnd - 1] === ';')) nameEnd--;
+  return { email: address, displayName: unquote(raw.slice(0, nameEnd)) || undefined, raw };
 }
 
 /** One invite line: `email`, `email name`, `email, name`, `email "name"` or `Name <email>`. */
 export function parseInviteLine(line: string): InviteLine {
   const raw = line.trim();
-  const angle = /^(.*?)<\s*([^<>\s]+@[^<>\s]+)\s*>\s*$/.exec(raw);
-  if (angle) {
-    const name = unquote(angle[1]!.replace(/,\s*$/, ''));
-    return { email: angle[2]!, displayName: name || undefined, raw };
-  }
-  const m = /^(\S+?)(?:[,;]\s*|\s+|$)(.*)$/s.exec(raw);
-  const first = (m?.[1] ?? raw).replace(/[,;]$/, '');
-  const last = /^(.*?)[,;]?\s+(\S+@\S+)$/s.exec(raw);
-  if (!first.includes('@') && last) {
+  const angle = angleForm(raw);
+  if (angle) return angle;
+  // The first word ends at the first space, `,` or `;` after its first character.
+  let end = 1;
+  while (end < raw.length && raw[end] !== ',' && raw[end] !== ';' && !isSpace(raw[end])) end++;
+  let first = raw.slice(0, end);
+  if (first.endsWith(',') || first.endsWith(';')) first = first.slice(0, -1);
+  if (!first.includes('@')) {
     // `"Ann Lee" ann@fabrikam.com` or `Ann Lee, ann@fabrikam.com`: the name came first.
-    return { email: last[2]!, displayName: unquote(last[1]!) || undefined, raw };
+    const nameFirst = nameFirstForm(raw);
+    if (nameFirst) return nameFirst;
   }
-  const name = unquote(m?.[2] ?? '');
+  let rest = end;
+  if (raw[rest] === ',' || raw[rest] === ';') rest++;
+  while (rest < raw.length && isSpace(raw[rest])) rest++;
+  const name = unquote(raw.slice(rest));
   return { email: first, displayName: name || undefined, raw };
 }
 
@@ -73,15 +176,18 @@ export function parseInviteLines(text: string): InviteLine[] {
     .map(parseInviteLine);
 }
 
+// Constant work at each position: a fixed word after one space and one or two dashes.
 const OPTION = /(^|\s)--?(resend|no-email|email)\b/gi;
 
 export function parseCommand(text: string): Command {
+  // Checked before anything parses the text.
+  if (text.length > MAX_COMMAND_TEXT) return { kind: 'tooLong', length: text.length, max: MAX_COMMAND_TEXT };
   const body = plainText(text).trim();
   const firstLineEnd = body.indexOf('\n');
   const head = firstLineEnd === -1 ? body : body.slice(0, firstLineEnd);
   const rest = firstLineEnd === -1 ? '' : body.slice(firstLineEnd + 1);
-  const wordMatch = /^\/?([a-z]+)\b\s*(.*)$/is.exec(head.trim());
-  if (!wordMatch) return body === '' ? { kind: 'help' } : { kind: 'unknown', word: head.split(/\s/)[0] ?? '' };
+  const wordMatch = /^\/?([a-z]+)\b\s*(.*)$/is.exec(head.trim()); // anchored: one attempt
+  if (!wordMatch) return body === '' ? { kind: 'help' } : { kind: 'unknown', word: (head.split(/\s/)[0] ?? '').slice(0, MAX_ECHOED_WORD) };
   const word = wordMatch[1]!.toLowerCase();
   let args = wordMatch[2] ?? '';
 
@@ -116,6 +222,6 @@ export function parseCommand(text: string): Command {
     case 'hello':
       return { kind: 'help' };
     default:
-      return { kind: 'unknown', word };
+      return { kind: 'unknown', word: word.slice(0, MAX_ECHOED_WORD) };
   }
 }

@@ -7,6 +7,15 @@ const DOMAIN_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 export const MAX_EMAIL_LENGTH = 254;
 export const MAX_DISPLAY_NAME_LENGTH = 256;
 export const MAX_MESSAGE_LENGTH = 1000;
+
+/**
+ * The most a card field may hold before anything (trimming aside, no regex) looks at it; over it the
+ * field gets its "too long" error at once and is not echoed back. The single fields allow several
+ * times the product limit (pasted spaces, `mailto:`, a message being edited down to 1,000); the
+ * list allows MAX_BULK_LINES (1,000) lines of 100 characters: a line such as `Firstname Lastname
+ * <first.last@fabrikam.com>` is about 60, so longer names and addresses still fit.
+ */
+export const MAX_FIELD_INPUT = { email: 1_000, displayName: 1_000, message: 4_000, bulk: 100_000 } as const;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
@@ -14,6 +23,7 @@ export type FieldCheck<T> = { ok: true; value: T } | { ok: false; code: FieldErr
 
 /** Checks an address against Graph's rules for invitedUserEmailAddress; returns it lower-cased. */
 export function checkEmail(raw: string | undefined): FieldCheck<string> {
+  if ((raw ?? '').length > MAX_FIELD_INPUT.email) return { ok: false, code: 'emailTooLong' };
   const email = (raw ?? '').trim().replace(/^mailto:/i, '');
   if (email === '') return { ok: false, code: 'emailRequired' };
   if (email.length > MAX_EMAIL_LENGTH) return { ok: false, code: 'emailTooLong' };
@@ -35,8 +45,8 @@ export function checkEmail(raw: string | undefined): FieldCheck<string> {
 /** Trimmed display name, 1 to 256 characters; defaults to the address's local part. */
 export function checkDisplayName(raw: string | undefined, email: string): FieldCheck<string> {
   const name = (raw ?? '').trim();
-  if (CONTROL_CHARACTERS.test(name)) return { ok: false, code: 'displayNameControlCharacter' };
   if (name.length > MAX_DISPLAY_NAME_LENGTH) return { ok: false, code: 'displayNameTooLong' };
+  if (CONTROL_CHARACTERS.test(name)) return { ok: false, code: 'displayNameControlCharacter' };
   return { ok: true, value: name === '' ? email.slice(0, email.lastIndexOf('@')) : name };
 }
 
@@ -68,7 +78,18 @@ export interface ValidInvite {
   sendEmail: boolean;
 }
 
-export type InviteFieldErrors = Partial<Record<'email' | 'displayName' | 'message', FieldErrorCode>>;
+export type InviteFieldErrors = Partial<Record<'email' | 'displayName' | 'message' | 'bulk', FieldErrorCode>>;
+
+const TOO_LONG = { email: 'emailTooLong', displayName: 'displayNameTooLong', message: 'messageTooLong', bulk: 'bulkTooLong' } as const;
+
+/** The fields over MAX_FIELD_INPUT, checked before any parsing; empty when every field fits. */
+export function oversizedFields(input: InviteInput): InviteFieldErrors {
+  const errors: InviteFieldErrors = {};
+  for (const field of Object.keys(TOO_LONG) as (keyof typeof TOO_LONG)[]) {
+    if ((input[field] ?? '').length > MAX_FIELD_INPUT[field]) errors[field] = TOO_LONG[field];
+  }
+  return errors;
+}
 
 export function validateInvite(
   input: InviteInput,

@@ -38,7 +38,8 @@ export type FieldErrorCode =
   | 'emailDomainInvalid'
   | 'displayNameTooLong'
   | 'displayNameControlCharacter'
-  | 'messageTooLong';
+  | 'messageTooLong'
+  | 'bulkTooLong';
 
 /** Where a Graph failure came from, so that the user (and support) can trace it. */
 export interface GraphTrace {

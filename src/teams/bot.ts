@@ -16,7 +16,7 @@ import type { AuditExports } from '../domain/auditExport';
 import { guestStatus, teamGuests } from '../domain/guestStatus';
 import { DirectoryError } from '../domain/directory';
 import { parseCommand, parseInviteLines, type Command } from '../domain/commands';
-import { checkEmail, domainOf, inviteInputSchema, validateInvite, type InviteInput, type ValidInvite } from '../domain/email';
+import { checkEmail, domainOf, inviteInputSchema, oversizedFields, validateInvite, type InviteInput, type ValidInvite } from '../domain/email';
 import type { AuditAction, AuditEntry } from '../domain/audit';
 import type { GuestDirectory } from '../domain/directory';
 import { inviteGuest, outcomeOfError, type InviteDeps, type TeamRef } from '../domain/invite';
@@ -30,6 +30,7 @@ import { invitationLanguage, textsFor, type Texts } from '../text/en';
 import { approvalCard, inviteFormCard, OWNER_VIEW_VERBS, ownersViewCard, resultCard, type AdaptiveCard, type OwnersView, type OwnerViewVerb } from './cards';
 import type { TeamRoster } from './roster';
 import { callerOf, tenantOf, type Place, type TeamResolver } from './teamContext';
+import { shownAsText } from './shownAsText';
 
 export interface BotDeps {
   policy: PolicyConfig;
@@ -82,7 +83,8 @@ export class GuestPassBot extends TeamsActivityHandler {
     audit: (turn) => this.auditExport(turn),
     requests: (turn) => this.listRequests(turn),
     help: (turn) => this.reply(turn, turn.texts.help),
-    unknown: (turn, command) => this.reply(turn, turn.texts.unknownCommand(command.word)),
+    unknown: (turn, command) => this.reply(turn, turn.texts.unknownCommand(shownAsText(command.word, 'message'))),
+    tooLong: (turn, command) => this.reply(turn, turn.texts.commandTooLong(command.length, command.max)),
   };
 
   private readonly verbs: Record<string, (turn: TeamTurn, data: Record<string, unknown>) => Promise<CardAnswer>> = {
@@ -259,6 +261,12 @@ export class GuestPassBot extends TeamsActivityHandler {
   private async inviteByCard(turn: TeamTurn, data: Record<string, unknown>): Promise<CardAnswer> {
     const parsed = inviteInputSchema.safeParse(data);
     const typed: InviteInput = parsed.success ? parsed.data : {};
+    // Field sizes are checked before anything parses them.
+    const oversized = oversizedFields(typed);
+    if (Object.keys(oversized).length > 0) {
+      const card = inviteFormCard(turn.texts, { sendEmail: this.deps.policy.sendInvitationEmail }, typed, oversized);
+      return { card, publicCard: card };
+    }
     const list = parseInviteLines(typed.bulk ?? '');
     if (list.length > 0) {
       // The card's list (plus the single address, if one was typed too) is a bulk invitation.
@@ -431,10 +439,10 @@ export class GuestPassBot extends TeamsActivityHandler {
     if (!email.ok) return this.reply(turn, rawEmail ? turn.texts.fieldErrors[email.code] : s.usage);
     await this.report(turn, (role) => role === 'owner' || role === 'member', s.membersOnly, async (team) => {
       const g = await guestStatus(this.deps, team.team.groupId, email.value);
-      if (!g.user && !g.record) return s.notFound(email.value);
+      if (!g.user && !g.record) return s.notFound(shownAsText(email.value, 'message'));
       return [
-        s.heading(g.displayName, g.email),
-        g.record ? s.invited(turn.texts.when(g.record.createdAt), g.record.invitedBy.name) : s.notInvitedHere,
+        s.heading(shownAsText(g.displayName, 'message'), shownAsText(g.email, 'message')),
+        g.record ? s.invited(turn.texts.when(g.record.createdAt), shownAsText(g.record.invitedBy.name, 'message')) : s.notInvitedHere,
         g.state ? s.state(turn.texts.states[g.state], turn.texts.when(g.stateChangedAt)) : '',
         s.inTeam(g.inTeam),
         g.record ? s.lastOutcome(turn.texts.outcomeTitles[g.record.outcome]) : '',
@@ -463,7 +471,7 @@ export class GuestPassBot extends TeamsActivityHandler {
       verb: OWNER_VIEW_VERBS.guests,
       data: { page },
       title: o.guestsTitle,
-      summary: o.ownersOnly(team.caller.name),
+      summary: o.ownersOnly(shownAsText(team.caller.name, 'card')),
       refreshUserIds: await this.deps.roster.ownersAnd(team.context, team.team, [team.caller.id]),
     }));
   }
@@ -473,7 +481,7 @@ export class GuestPassBot extends TeamsActivityHandler {
     await this.postOwnersView(turn, turn.texts.approval.ownersOnly, async (team) => ({
       verb: OWNER_VIEW_VERBS.requests,
       title: o.requestsTitle,
-      summary: o.ownersOnly(team.caller.name),
+      summary: o.ownersOnly(shownAsText(team.caller.name, 'card')),
       refreshUserIds: await this.deps.roster.ownersAnd(team.context, team.team, [team.caller.id]),
     }));
   }
@@ -484,7 +492,7 @@ export class GuestPassBot extends TeamsActivityHandler {
       verb: OWNER_VIEW_VERBS.audit,
       data: { askedBy: team.caller.id, askedAt: this.deps.invite.now().toISOString() },
       title: o.auditTitle,
-      summary: o.askerOnly(team.caller.name),
+      summary: o.askerOnly(shownAsText(team.caller.name, 'card')),
       // Only the asker: a link to the team's whole audit log goes to no one else's screen.
       refreshUserIds: await this.deps.roster.teamsIdsOf(team.context, team.team.teamId, [team.caller.id]),
     }));
@@ -514,8 +522,10 @@ export class GuestPassBot extends TeamsActivityHandler {
     return this.ownersView(turn, shared, async () => {
       const result = await teamGuests(this.deps, turn.team.groupId, page);
       if (result.total === 0) return t.none;
+      // These lines are card text now (the owners' view), so escaped as card text.
+      const shown = (value: string) => shownAsText(value, 'card');
       const lines = result.items.map((g) =>
-        t.line(g.displayName, g.email, g.state ? turn.texts.states[g.state] : '?', turn.texts.when(g.record?.createdAt), g.record?.invitedBy.name ?? '', g.inTeam),
+        t.line(shown(g.displayName), shown(g.email), g.state ? turn.texts.states[g.state] : '?', turn.texts.when(g.record?.createdAt), shown(g.record?.invitedBy.name ?? ''), g.inTeam),
       );
       return { summary: t.heading(result.total, result.page, result.pages), lines: result.page < result.pages ? [...lines, t.more(result.page + 1)] : lines };
     });
@@ -526,7 +536,8 @@ export class GuestPassBot extends TeamsActivityHandler {
     const shared = await this.sharedViewOf(turn, OWNER_VIEW_VERBS.requests, turn.texts.ownersView.requestsTitle);
     return this.ownersView(turn, shared, async () => {
       const open = await this.deps.approvals.openForGroup(turn.team.groupId);
-      const lines = open.map((r) => a.openRequestLine(r.requester.name, `${r.invite.displayName} (${r.invite.email})`, r.createdAt.slice(0, 10)));
+      const shown = (value: string) => shownAsText(value, 'card');
+      const lines = open.map((r) => a.openRequestLine(shown(r.requester.name), `${shown(r.invite.displayName)} (${shown(r.invite.email)})`, r.createdAt.slice(0, 10)));
       return { summary: a.openRequests(open.length), lines };
     });
   }

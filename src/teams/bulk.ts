@@ -21,6 +21,7 @@ import { expand, type AdaptiveCard } from './cards';
 import previewTemplate from './cards/bulkPreview.json';
 import progressTemplate from './cards/bulkProgress.json';
 import type { CardPublisher } from './proactive';
+import { shownAsText } from './shownAsText';
 
 /** What a card action answers (the bot's CardAnswer): the clicker's copy, everyone's copy, or a text. */
 export interface BulkAnswer {
@@ -99,8 +100,8 @@ export function bulkPreviewCard(texts: Texts, job: BulkJob): AdaptiveCard {
   const invalid = header.skipped.filter((s) => s.reason !== 'duplicate');
   const duplicates = header.skipped.length - invalid.length;
   const problems = [
-    ...invalid.map((s) => ({ line: s.line, raw: s.raw, reason: reasonText(texts, { outcome: 'invalid', reason: s.reason }) })),
-    ...refused.map((i) => ({ line: i.line, raw: i.email, reason: reasonText(texts, { outcome: 'refused', reason: i.reason, detail: i.detail }) })),
+    ...invalid.map((s) => ({ line: s.line, raw: shownAsText(s.raw), reason: reasonText(texts, { outcome: 'invalid', reason: s.reason }) })),
+    ...refused.map((i) => ({ line: i.line, raw: shownAsText(i.email), reason: reasonText(texts, { outcome: 'refused', reason: i.reason, detail: i.detail }) })),
   ].sort((a, b) => a.line - b.line);
   const facts = [
     { title: t.goodLines, value: String(sendable) },
@@ -127,7 +128,7 @@ export function bulkProgressCard(texts: Texts, job: BulkJob): AdaptiveCard {
   const { header } = job;
   const counts = header.counts;
   const finished = header.state === 'finished';
-  const actor = (header.confirmedBy ?? header.requestedBy).name;
+  const actor = shownAsText((header.confirmedBy ?? header.requestedBy).name);
   const invalid = header.skipped.filter((s) => s.reason !== 'duplicate').length;
   const facts = (['invited', 'added', 'alreadyInTeam', 'pendingAdd', 'refused', 'failed'] as const)
     .filter((k) => counts[k] > 0 || k === 'invited')
@@ -144,7 +145,7 @@ export function bulkProgressCard(texts: Texts, job: BulkJob): AdaptiveCard {
       .sort((a, b) => a.line - b.line)
       .map((r) => ({
         line: String(r.line),
-        email: r.email,
+        email: shownAsText(r.email),
         outcome: t.outcomes[r.outcome],
         reason: reasonText(texts, r),
         color: r.outcome === 'failed' || r.outcome === 'refused' || r.outcome === 'invalid' ? 'Attention' : r.outcome === 'pendingAdd' ? 'Warning' : 'Default',
@@ -208,6 +209,7 @@ export class BulkInvitations {
       locale: options.locale,
     });
     if (result.kind === 'tooManyLines') return { text: texts.bulk.tooManyLines(result.lines, result.max) };
+    if (result.kind === 'invalidMessage') return { text: texts.bulk.invalidMessage(texts.fieldErrors[result.code]) };
     const card = bulkPreviewCard(texts, result.job);
     return { card, publicCard: card };
   }
@@ -256,7 +258,8 @@ export class BulkInvitations {
     if ((await this.deps.roles.roleOf(team.groupId, caller.id, { fresh: true })) !== 'owner') return { text: texts.bulk.resultsOwnersOnly };
     const loaded = typeof data.jobId === 'string' ? await this.jobs.load(data.jobId) : undefined;
     if (!loaded || loaded.job.header.team.groupId !== team.groupId || loaded.job.header.state === 'expired') return { text: texts.cardExpired };
-    const csv = bulkResultsCsv(loaded.job, texts);
+    // Shown in a ``` block: no run of backticks from a value may close it.
+    const csv = shownAsText(bulkResultsCsv(loaded.job, texts), 'codeBlock');
     const lines = csv.split('\r\n').filter((l) => l !== '');
     let body = csv;
     let note = '';

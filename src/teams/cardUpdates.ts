@@ -11,6 +11,7 @@ import type { TeamRoster } from './roster';
 
 /** The Teams user ids whose clients fetch their own copy of a record's card (inviter and owners). */
 export type LinkViewers = (record: InvitationRecord) => Promise<string[]>;
+import { shownAsText } from './shownAsText';
 
 /** The result card for a stored invitation; the redeem link only where `reveal` allows. */
 export async function recordCard(texts: Texts, record: InvitationRecord, viewers: LinkViewers, reveal: boolean): Promise<AdaptiveCard> {
@@ -49,7 +50,8 @@ export class TeamsChangeNotifier implements ChangeNotifier {
 
   async remind(request: ApprovalRequest): Promise<void> {
     if (!request.card) return;
-    const text = textsFor().approval.reminder(request.requester.name, `${request.invite.displayName} (${request.invite.email})`);
+    const shown = (value: string) => shownAsText(value, 'message');
+    const text = textsFor().approval.reminder(shown(request.requester.name), `${shown(request.invite.displayName)} (${shown(request.invite.email)})`);
     await this.publisher.postText(request.card.reference, text);
   }
 }

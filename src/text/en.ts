@@ -27,6 +27,8 @@ export const en = {
   privateAnswerNeedsCurrentClient:
     'The answer to that button is for you alone, and this Teams client cannot show it privately. Open Teams on the web or the desktop app and press the button again.',
   cardExpired: 'This card is out of date. Type `@Guest Pass invite` for a new one.',
+  commandTooLong: (length: number, max: number) =>
+    `That message is too long for me to read (${length.toLocaleString('en-US')} characters; I read at most ${max.toLocaleString('en-US')}), so nothing was done. For a long list, post it in parts of at most 1,000 lines.`,
 
   inviteCard: {
     title: 'Invite a guest to this team',
@@ -53,6 +55,7 @@ export const en = {
     displayNameTooLong: 'The display name can be at most 256 characters.',
     displayNameControlCharacter: 'The display name cannot contain control characters.',
     messageTooLong: 'The personal message can be at most 1,000 characters.',
+    bulkTooLong: 'This list is too long to read: paste at most 1,000 lines (100,000 characters) at a time.',
   } satisfies Record<FieldErrorCode, string>,
 
   outcomeTitles: {
@@ -232,6 +235,7 @@ export const en = {
     nothingToDo: 'None of these lines can be sent: correct them and post the list again.',
     tooManyLines: (lines: number, max: number) =>
       `That list has ${lines.toLocaleString('en-US')} lines; one bulk invitation takes at most ${max.toLocaleString('en-US')}. Split it and post the parts one by one.`,
+    invalidMessage: (reason: string) => `${reason} Nothing has been sent: shorten the message and press Invite again.`,
     notAllowed: (reason: string) => `Only people who may invite guests directly can run a bulk invitation. ${reason}`,
     cancelled: 'Bulk invitation cancelled: nothing was sent.',
     previewExpired: 'This preview has expired and nothing was sent. Send the list again for a new one.',

@@ -3,6 +3,8 @@
 // is settled by the surface before these run, from the caller's identity, never from card data.
 import type { AuditLog } from '../audit';
 import type { InviteLine } from '../commands';
+import { checkMessage } from '../email';
+import type { FieldErrorCode } from '../errors';
 import type { Person } from '../invitationRecords';
 import type { TeamRef } from '../invite';
 import type { DomainRules } from '../policy';
@@ -15,20 +17,26 @@ export interface BulkUseCaseDeps {
   now: () => Date;
 }
 
-export type PreviewResult = { kind: 'preview'; job: BulkJob } | { kind: 'tooManyLines'; lines: number; max: number };
+export type PreviewResult =
+  | { kind: 'preview'; job: BulkJob }
+  | { kind: 'tooManyLines'; lines: number; max: number }
+  /** The personal message breaks the rule a single invitation follows (checkMessage): nothing is stored. */
+  | { kind: 'invalidMessage'; code: FieldErrorCode };
 
 export async function previewBulk(
   deps: BulkUseCaseDeps,
   input: { team: TeamRef; caller: Person; lines: readonly InviteLine[]; sendEmail: boolean; message?: string; locale?: string },
 ): Promise<PreviewResult> {
   if (input.lines.length > MAX_BULK_LINES) return { kind: 'tooManyLines', lines: input.lines.length, max: MAX_BULK_LINES };
+  const message = checkMessage(input.message);
+  if (!message.ok) return { kind: 'invalidMessage', code: message.code };
   const job = newBulkJob({
     team: input.team,
     requestedBy: input.caller,
     lines: input.lines,
     rules: deps.rules,
     sendEmail: input.sendEmail,
-    message: input.message,
+    message: message.value,
     locale: input.locale,
     now: deps.now(),
   });

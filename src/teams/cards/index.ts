@@ -1,7 +1,9 @@
 // Cards are JSON templates (this folder) expanded with typed data by adaptivecards-templating.
 // This file is the only place that knows both the templates and the data they need.
+// Every value people typed goes through shownAsText before it enters the data of a card that
+// displays it (Input values and action data stay as they are).
 import { Template } from 'adaptivecards-templating';
-import type { InviteFieldErrors, InviteInput } from '../../domain/email';
+import { MAX_FIELD_INPUT, type InviteFieldErrors, type InviteInput } from '../../domain/email';
 import type { InvitationOutcome } from '../../domain/outcome';
 import type { Texts } from '../../text/en';
 import inviteFormTemplate from './inviteForm.json';
@@ -9,6 +11,7 @@ import resultTemplate from './result.json';
 import approvalTemplate from './approval.json';
 import ownersViewTemplate from './ownersView.json';
 import type { ApprovalRequest } from '../../domain/approvals';
+import { shownAsText } from '../shownAsText';
 
 export type AdaptiveCard = Record<string, unknown>;
 
@@ -27,18 +30,21 @@ export function expand<T extends object>(template: object, data: T): AdaptiveCar
 export interface InviteFormData {
   texts: Texts['inviteCard'];
   values: { email: string; displayName: string; message: string; bulk: string; sendEmail: 'true' | 'false' };
-  errors: { email: string; displayName: string; message: string };
+  errors: { email: string; displayName: string; message: string; bulk: string };
 }
 
 export function inviteFormCard(texts: Texts, defaults: { sendEmail: boolean }, typed: InviteInput = {}, errors: InviteFieldErrors = {}): AdaptiveCard {
   const sendEmail = typed.sendEmail === undefined ? defaults.sendEmail : typed.sendEmail === true || typed.sendEmail === 'true';
+  // What was typed comes back for correction, except a value over its field's cap (it has its error).
+  const kept = (field: keyof typeof MAX_FIELD_INPUT) => ((typed[field] ?? '').length > MAX_FIELD_INPUT[field] ? '' : (typed[field] ?? ''));
   const data: InviteFormData = {
     texts: texts.inviteCard,
-    values: { email: typed.email ?? '', displayName: typed.displayName ?? '', message: typed.message ?? '', bulk: typed.bulk ?? '', sendEmail: sendEmail ? 'true' : 'false' },
+    values: { email: kept('email'), displayName: kept('displayName'), message: kept('message'), bulk: kept('bulk'), sendEmail: sendEmail ? 'true' : 'false' },
     errors: {
       email: errors.email ? texts.fieldErrors[errors.email] : '',
       displayName: errors.displayName ? texts.fieldErrors[errors.displayName] : '',
       message: errors.message ? texts.fieldErrors[errors.message] : '',
+      bulk: errors.bulk ? texts.fieldErrors[errors.bulk] : '',
     },
   };
   return expand(inviteFormTemplate, data);
@@ -84,20 +90,21 @@ const STYLES: Record<InvitationOutcome['kind'], ResultCardData['style']> = {
 };
 
 function summaryOf(texts: Texts, outcome: InvitationOutcome): string {
-  if (outcome.kind === 'refused' && outcome.invitationId) return texts.refusedAfterInvitation(outcome.displayName);
-  if (outcome.state === 'Accepted' && ['invited', 'reinvited', 'added'].includes(outcome.kind)) return texts.acceptedSummary(outcome.displayName);
-  return texts.outcomeSummaries[outcome.kind](outcome.displayName);
+  const name = shownAsText(outcome.displayName);
+  if (outcome.kind === 'refused' && outcome.invitationId) return texts.refusedAfterInvitation(name);
+  if (outcome.state === 'Accepted' && ['invited', 'reinvited', 'added'].includes(outcome.kind)) return texts.acceptedSummary(name);
+  return texts.outcomeSummaries[outcome.kind](name);
 }
 
 export function resultCardData(texts: Texts, outcome: InvitationOutcome, view: ResultView): ResultCardData {
   const t = texts.result;
   const facts = [
-    { title: t.email, value: outcome.email },
-    { title: t.name, value: outcome.displayName },
+    { title: t.email, value: shownAsText(outcome.email) },
+    { title: t.name, value: shownAsText(outcome.displayName) },
   ];
   if (outcome.state) facts.push({ title: t.status, value: texts.states[outcome.state] });
   if (outcome.emailSent !== undefined && outcome.redeemUrl) facts.push({ title: t.invitationEmail, value: outcome.emailSent ? t.emailSent : t.emailNotSent });
-  facts.push({ title: outcome.kind === 'requested' ? t.requestedBy : t.invitedBy, value: view.actorName });
+  facts.push({ title: outcome.kind === 'requested' ? t.requestedBy : t.invitedBy, value: shownAsText(view.actorName) });
   if (outcome.trace?.graphCode && (outcome.kind === 'failed' || outcome.kind === 'refused')) facts.push({ title: t.graphCode, value: outcome.trace.graphCode });
   if (outcome.trace?.requestId && (outcome.kind === 'failed' || outcome.kind === 'refused')) facts.push({ title: t.requestId, value: outcome.trace.requestId });
 
@@ -116,7 +123,7 @@ export function resultCardData(texts: Texts, outcome: InvitationOutcome, view: R
     facts,
     reason,
     reasonColor: outcome.kind === 'failed' || outcome.kind === 'refused' ? 'Attention' : 'Default',
-    message: view.personalMessage ?? '',
+    message: shownAsText(view.personalMessage ?? ''),
     redeemUrl: hasLink && view.revealRedeemUrl ? outcome.redeemUrl! : '',
     redeemHidden: hasLink && !view.revealRedeemUrl,
     // Only an invitation Guest Pass made for this team may be resent (a new link for someone
@@ -148,31 +155,32 @@ export interface ApprovalCardData {
 
 export function approvalCard(texts: Texts, request: ApprovalRequest, view: { revealRedeemUrl: boolean; refreshUserIds?: string[] }): AdaptiveCard {
   const a = texts.approval;
-  const guest = `${request.invite.displayName} (${request.invite.email})`;
+  const guest = `${shownAsText(request.invite.displayName)} (${shownAsText(request.invite.email)})`;
+  const requester = shownAsText(request.requester.name);
+  const decider = shownAsText(request.decidedBy?.name ?? '');
   const facts = [
-    { title: a.requestedBy, value: request.requester.name },
-    { title: a.guest, value: request.invite.email },
-    { title: a.name, value: request.invite.displayName },
+    { title: a.requestedBy, value: requester },
+    { title: a.guest, value: shownAsText(request.invite.email) },
+    { title: a.name, value: shownAsText(request.invite.displayName) },
     { title: a.requestedAt, value: texts.when(request.createdAt) },
   ];
-  if (request.decidedBy) facts.push({ title: a.decidedBy, value: request.decidedBy.name }, { title: a.decidedAt, value: texts.when(request.decidedAt) });
+  if (request.decidedBy) facts.push({ title: a.decidedBy, value: decider }, { title: a.decidedAt, value: texts.when(request.decidedAt) });
   const outcome = request.outcome;
   if (outcome?.state) facts.push({ title: texts.result.status, value: texts.states[outcome.state] });
   if (outcome?.trace?.requestId && (outcome.kind === 'failed' || outcome.kind === 'refused')) facts.push({ title: texts.result.requestId, value: outcome.trace.requestId });
 
   let title = a.requestTitle;
-  let summary = a.requestSummary(request.requester.name, guest);
+  let summary = a.requestSummary(requester, guest);
   let style: ResultCardData['style'] = 'accent';
   let reason = '';
   if (request.status === 'declined') {
     title = a.declinedTitle;
-    summary = a.declinedSummary(request.decidedBy?.name ?? '', guest);
+    summary = a.declinedSummary(decider, guest);
     style = 'emphasis';
   } else if (request.status === 'approved') {
-    const decider = request.decidedBy?.name ?? '';
     if (outcome) {
       title = a.approvedTitle(texts.outcomeTitles[outcome.kind]);
-      summary = a.approvedSummary(decider, texts.outcomeSummaries[outcome.kind](outcome.displayName));
+      summary = a.approvedSummary(decider, texts.outcomeSummaries[outcome.kind](shownAsText(outcome.displayName)));
       style = STYLES[outcome.kind];
       if (outcome.refusal) reason = texts.refusals[outcome.refusal](outcome.detail ?? '');
       else if (outcome.failure) reason = texts.failures[outcome.failure](outcome.detail ?? '');
@@ -190,7 +198,7 @@ export function approvalCard(texts: Texts, request: ApprovalRequest, view: { rev
     summary,
     style,
     facts,
-    message: request.invite.message ?? '',
+    message: shownAsText(request.invite.message ?? ''),
     reason,
     redeemUrl: view.revealRedeemUrl && outcome?.redeemUrl ? outcome.redeemUrl : '',
     refreshUserIds: outcome?.redeemUrl ? (view.refreshUserIds ?? []).slice(0, 60) : [],
