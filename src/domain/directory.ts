@@ -65,6 +65,12 @@ export class DirectoryError extends Error {
     readonly trace: GraphTrace = {},
     /** For missingPermission: the permission the operation needs. */
     readonly permission?: string,
+    /**
+     * The request may have taken effect all the same: a timeout or a dropped connection after it
+     * was sent, or a 5xx answer to a write. The domain resolves such an answer by looking up what
+     * exists, never by sending the write again.
+     */
+    readonly ambiguous: boolean = false,
   ) {
     super(message);
     this.name = 'DirectoryError';
