@@ -61,6 +61,15 @@ export interface AppOverrides {
   /** Retention: unconfirmed bulk previews (default 24 h), finished requests after the decision (default 30 days). */
   previewRetentionMs?: number;
   decidedRequestRetentionMs?: number;
+  /** Wraps the Graph directory (tests inject faults at the directory port this way). */
+  wrapDirectory?: (directory: GuestDirectory) => GuestDirectory;
+  /** How long a message turn and a card action wait for an invitation before answering with a working card (default 8 s, 4 s). */
+  messageDeadlineMs?: number;
+  invokeDeadlineMs?: number;
+  /** Lease of an invitation's claim (default 60 s), look-ups after an ambiguous answer, store write retries. */
+  claimLeaseMs?: number;
+  lookupRetryMs?: number[];
+  storeRetryMs?: number[];
 }
 
 export function createApp(config: AppConfig, logger: Logger, overrides: AppOverrides = {}): App {
@@ -70,7 +79,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
 
   const graphClient = createGraphClient(config.graph, credential);
   const graphDirectory = new GraphDirectory(graphClient);
-  const directory = overrides.directory ?? graphDirectory;
+  const directory = (overrides.wrapDirectory ?? ((d: GuestDirectory) => d))(overrides.directory ?? graphDirectory);
   const store = overrides.store ?? createStore(config, credential);
   const records = new InvitationRecords(store);
   const audit = new AuditLog(store);
@@ -80,13 +89,21 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
   const pendingAddBackoffMs = overrides.pendingAddBackoffMs ?? [1, 1, 2, 4, 8, 16].map((k) => Math.min(900_000, Math.max(0, k * periodMs - 1000)));
   const roles = new TeamRoles(directory);
   const roster = new TeamRoster(roles, logger);
+  const adapter = new GuestPassAdapter(config.bot);
+  const publisher = new TeamsCardPublisher(adapter, config.bot.appId ?? '');
+  const notifier = new TeamsChangeNotifier(publisher, roster, config.policy.redeemLinkAudience);
+  const log = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => logger[level](fields ?? {}, message);
 
   const invite: InviteDeps = {
     directory,
     records,
     pendingAdds,
     audit,
-    intents: new InviteIntents(store),
+    intents: new InviteIntents(store, () => new Date(), overrides.claimLeaseMs),
+    notifier,
+    lookupRetryMs: overrides.lookupRetryMs,
+    storeRetryMs: overrides.storeRetryMs,
+    log,
     rules: { ...config.policy },
     memberAddBackoffMs: overrides.memberAddBackoffMs ?? [500, 1000, 1500],
     sleep: defaultSleep,
@@ -94,7 +111,6 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     verifiedDomainsCache: new TtlCache(60 * 60_000),
   };
 
-  const adapter = new GuestPassAdapter(config.bot);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     const ref = randomUUID();
     logger.error({ err: error, ref, activityId: context.activity.id }, 'turn failed');
@@ -120,14 +136,14 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     approvals,
     audit,
     invite,
-    notifier: new TeamsChangeNotifier(new TeamsCardPublisher(adapter, config.bot.appId ?? ''), roster, config.policy.redeemLinkAudience),
+    notifier,
     now: () => new Date(),
     instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     reminderAfterMs: overrides.reminderAfterMs ?? config.approvalReminderHours * 3_600_000,
     pendingAddBackoffMs,
     // Renewed every cycle; after a crash another instance (or the restarted one) takes over within two periods.
     leaseMs: config.redemptionCheckSeconds * 2000 + 5000,
-    log: (level, message, fields) => logger[level](fields ?? {}, message),
+    log,
     retention: {
       exports,
       bulkJobs,
@@ -153,7 +169,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     audit,
     roles,
     policy: config.policy,
-    publisher: new TeamsCardPublisher(adapter, config.bot.appId ?? ''),
+    publisher,
     logger,
   });
 
@@ -170,6 +186,8 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     bulk,
     publicBaseUrl: config.publicBaseUrl,
     directory,
+    publisher,
+    deadlines: { messageMs: overrides.messageDeadlineMs ?? 8000, invokeMs: overrides.invokeDeadlineMs ?? 4000 },
     logger,
   });
 

@@ -22,6 +22,8 @@ export interface ApprovalRequest {
   /** Set once the approved invitation has run; absent after a crash between claim and invite. */
   outcome?: InvitationOutcome;
   remindedAt?: string;
+  /** Background work holds the unfinished invitation of this approved request until then (ETag claim). */
+  finishingUntil?: string;
   /** The approval card, so background work can update it (opaque conversation reference). */
   card?: { reference: Record<string, unknown>; activityId: string };
 }
@@ -97,10 +99,28 @@ export class ApprovalRequests {
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
-  /** Approved requests whose invitation never ran (a crash after the claim): finished by background work. */
-  async approvedUnfinished(olderThanMs: number): Promise<ApprovalRequest[]> {
-    const cutoff = new Date(this.now().getTime() - olderThanMs).toISOString();
-    return (await this.all()).filter((r) => r.status === 'approved' && !r.outcome && (r.decidedAt ?? '') <= cutoff);
+  /**
+   * Approved requests whose invitation has no outcome and whose lease has passed (the decision's
+   * turn gets `leaseMs` from the decision), each claimed with an ETag write for `leaseMs` more:
+   * only the requests returned here may be acted on, by this caller alone.
+   */
+  async claimUnfinished(leaseMs: number): Promise<ApprovalRequest[]> {
+    const now = this.now();
+    const claimed: ApprovalRequest[] = [];
+    for (const doc of await this.store.list<ApprovalRequest>(COLLECTION)) {
+      const r = doc.value;
+      if (r.status !== 'approved' || r.outcome) continue;
+      const until = r.finishingUntil ?? new Date(Date.parse(r.decidedAt ?? r.createdAt) + leaseMs).toISOString();
+      if (until > now.toISOString()) continue;
+      const next = { ...r, finishingUntil: new Date(now.getTime() + leaseMs).toISOString() };
+      try {
+        await this.store.put(COLLECTION, doc.key, next, { ifMatch: doc.etag });
+        claimed.push(next);
+      } catch (e) {
+        if (!(e instanceof ConcurrencyError)) throw e;
+      }
+    }
+    return claimed;
   }
 
   /**

@@ -1,7 +1,7 @@
 // The audit log: every request, approval, invitation, add, refusal and failure, with who, what,
 // when and Graph's request-id. Append-only; read per team for the CSV export.
 import { randomUUID } from 'node:crypto';
-import type { DocumentStore } from './store';
+import { ConcurrencyError, type DocumentStore } from './store';
 import type { Person } from './invitationRecords';
 
 export type AuditAction = 'invite' | 'resend' | 'request' | 'approve' | 'decline' | 'add' | 'refuse' | 'redeem' | 'export';
@@ -26,9 +26,16 @@ const COLLECTION = 'audit';
 export class AuditLog {
   constructor(private readonly store: DocumentStore) {}
 
-  async append(entry: AuditEntry): Promise<void> {
+  /**
+   * @param id names the entry, so writing it again (a retry after a failed write) keeps one copy.
+   */
+  async append(entry: AuditEntry, id?: string): Promise<void> {
     // Time-ordered keys within a team, so the export reads in order without sorting the world.
-    await this.store.put(COLLECTION, `${entry.groupId}|${entry.at}|${randomUUID()}`, entry, { ifNoneMatch: '*' });
+    try {
+      await this.store.put(COLLECTION, `${entry.groupId}|${entry.at}|${id ?? randomUUID()}`, entry, { ifNoneMatch: '*' });
+    } catch (e) {
+      if (!(id && e instanceof ConcurrencyError)) throw e;
+    }
   }
 
   async forGroup(groupId: string): Promise<AuditEntry[]> {

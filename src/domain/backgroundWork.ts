@@ -8,14 +8,18 @@ import type { AuditLog } from './audit';
 import type { AuditExports } from './auditExport';
 import type { BulkJobs } from './bulk/bulkJob';
 import { DirectoryError, type GuestDirectory } from './directory';
-import { inviteGuest, teamDeepLink, type InviteDeps } from './invite';
-import type { InvitationRecord, InvitationRecords } from './invitationRecords';
+import { inviteGuest, outcomeOfError, runClaimed, teamDeepLink, type InviteDeps } from './invite';
+import type { CardRef, InvitationRecord, InvitationRecords, Person } from './invitationRecords';
+import type { InvitationOutcome } from './outcome';
+import { DEFAULT_CLAIM_LEASE_MS } from './inviteIntents';
 import type { PendingAdds } from './pendingAdds';
 import { ConcurrencyError, type DocumentStore } from './store';
 
 /** How the product tells people that something changed (the Teams adapter updates cards). */
 export interface ChangeNotifier {
   invitationChanged(record: InvitationRecord): Promise<void>;
+  /** An outcome with no record to show it (a failure before anything was created), for the cards that waited for it. */
+  invitationSettled(team: { groupId: string; teamId: string }, outcome: InvitationOutcome, cards: CardRef[], actor: Person): Promise<void>;
   requestChanged(request: ApprovalRequest): Promise<void>;
   remind(request: ApprovalRequest): Promise<void>;
 }
@@ -114,8 +118,11 @@ export class BackgroundWork {
     report.ran = true;
     // Each part stands alone: one failing (Graph down) does not stop the others.
     await this.step('pending adds', async () => this.finishPendingAdds(report));
-    await this.step('approved requests', async () => this.finishApprovedRequests(report));
+    // Interrupted invitations first: an approved request whose invitation was interrupted then
+    // finds that outcome instead of waiting on the claim.
     await this.step('interrupted invitations', async () => this.finishInterruptedInvitations(report));
+    await this.step('approved requests', async () => this.finishApprovedRequests(report));
+    await this.step('recent invitations', async () => void (await this.deps.invite.intents?.forgetRecent(this.deps.invite.recentWindowMs ?? 120_000)));
     await this.step('redemptions', async () => this.trackRedemptions(report));
     await this.step('reminders', async () => this.sendReminders(report));
     // Last: requests finished above have had their cards updated before retention looks at them.
@@ -142,22 +149,27 @@ export class BackgroundWork {
       if (!(await pendingAdds.claim(item, this.backoff(item.add.attempts)))) continue;
       const add = item.add;
       let result: 'added' | 'alreadyMember' | 'retry' | 'failed';
-      let reason: string | undefined;
+      let error: unknown;
       try {
         result = await directory.addGroupMember(add.groupId, add.userId);
       } catch (e) {
         const tooOld = now().getTime() - Date.parse(add.createdAt) > (this.deps.pendingAddGiveUpMs ?? 24 * 3_600_000);
-        const transient = e instanceof DirectoryError && ['notFound', 'throttled', 'unavailable'].includes(e.kind);
+        // Replication lag, throttling, an outage, no answer: tried again later. A refusal is final.
+        const transient = e instanceof DirectoryError && (e.ambiguous || ['notFound', 'throttled', 'unavailable'].includes(e.kind));
         result = transient && !tooOld ? 'retry' : 'failed';
-        reason = e instanceof DirectoryError ? e.kind : 'unexpected';
+        error = e;
       }
       if (result === 'retry') continue;
       await pendingAdds.complete(add);
       const done = result !== 'failed';
+      const failure = done ? undefined : outcomeOfError(error, { kind: 'failed', email: add.email, displayName: '' }, add.email.split('@')[1] ?? '');
       const record = await records.update(add.groupId, add.email, (r) => ({
         ...r,
         inGroup: done,
-        outcome: done ? (r.outcome === 'pendingAdd' ? 'invited' : r.outcome) : 'failed',
+        outcome: failure ? failure.kind : r.outcome === 'pendingAdd' ? (add.doneKind ?? 'invited') : r.outcome,
+        refusal: failure?.refusal,
+        failure: failure?.failure,
+        requestId: failure?.trace?.requestId ?? r.requestId,
         updatedAt: now().toISOString(),
       }));
       await audit.append({
@@ -167,9 +179,11 @@ export class BackgroundWork {
         actor: { id: 'guest-pass', name: 'Guest Pass' },
         action: 'add',
         subject: add.email,
-        outcome: done ? 'added' : 'failed',
-        reason,
+        outcome: done ? 'added' : (failure?.kind ?? 'failed'),
+        reason: failure ? (failure.refusal ?? failure.failure) : undefined,
         userId: add.userId,
+        graphCode: failure?.trace?.graphCode,
+        requestId: failure?.trace?.requestId,
       });
       if (done) report.addsCompleted++;
       else report.addsFailed++;
@@ -177,31 +191,41 @@ export class BackgroundWork {
     }
   }
 
+  /**
+   * Approved requests whose invitation has no outcome: claimed (ETag) once their lease has passed,
+   * so a turn still working on one is left alone, and overlapping workers never both run it. The
+   * invitation itself runs under its own claim, so it is never sent alongside another.
+   */
   async finishApprovedRequests(report: CycleReport): Promise<void> {
     const { approvals, invite, notifier } = this.deps;
-    for (const request of await approvals.approvedUnfinished(60_000)) {
-      // The invitation may or may not have been created before the crash: inviteGuest looks the
-      // address up first, so an existing guest is added, not invited twice.
+    for (const request of await approvals.claimUnfinished(this.claimLeaseMs())) {
       const team = { groupId: request.groupId, teamId: request.teamId, deepLink: teamDeepLink(request.teamId, request.groupId) };
       const outcome = await inviteGuest(invite, team, request.decidedBy ?? request.requester, request.invite);
+      // Still under way elsewhere: the claim's lease runs out and a later cycle looks again.
+      if (outcome.kind === 'inProgress') continue;
       const updated = await approvals.patch(request.groupId, request.id, (r) => (r.outcome ? {} : { outcome }));
       report.requestsFinished++;
       if (updated) await notifier.requestChanged(updated);
     }
   }
 
+  private claimLeaseMs(): number {
+    return this.deps.invite.intents?.leaseMs ?? DEFAULT_CLAIM_LEASE_MS;
+  }
+
   /**
-   * Invitations whose process died mid-way: run again. inviteGuest looks the address up first, so a
-   * guest Graph already created is added and recorded, not invited a second time.
+   * Invitations whose claim's lease expired (the process died, or the turn left an unconfirmed
+   * answer to be checked): taken over and continued from their phase. One that reached 'inviting'
+   * is looked up, never sent again; its cards are updated with the outcome.
    */
   async finishInterruptedInvitations(report: CycleReport): Promise<void> {
     const { invite } = this.deps;
     if (!invite.intents) return;
-    for (const item of await invite.intents.interrupted(60_000)) {
-      if (!(await invite.intents.claim(item))) continue;
-      const { team, caller, request } = item.intent;
-      const outcome = await inviteGuest(invite, team, caller, request);
-      this.deps.log?.('info', 'interrupted invitation finished', { outcome: outcome.kind, groupId: team.groupId });
+    for (const intent of await invite.intents.expired()) {
+      const claim = await invite.intents.takeOverExpired(intent);
+      if (!claim) continue;
+      const outcome = await runClaimed(invite, claim);
+      this.deps.log?.('info', 'interrupted invitation finished', { outcome: outcome.kind, phase: intent.phase ?? 'unknown', groupId: intent.team.groupId });
       report.invitationsFinished++;
     }
   }

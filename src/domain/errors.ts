@@ -25,6 +25,7 @@ export const FAILURE_CODES = [
   'graphUnavailable',
   'graphRejected',
   'userNotFound',
+  'notConfirmed',
   'unexpected',
 ] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];

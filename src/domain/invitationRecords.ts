@@ -2,6 +2,7 @@
 // the audit log read. One record per team and address, updated as the guest's story moves on.
 import type { DocumentStore } from './store';
 import type { InvitationOutcome, OutcomeKind, SubjectState } from './outcome';
+import type { FailureCode, RefusalCode } from './errors';
 
 export interface Person {
   id: string;
@@ -26,6 +27,9 @@ export interface InvitationRecord {
   inGroup: boolean;
   emailSent?: boolean;
   requestId?: string;
+  /** Why the last outcome was a refusal or a failure (a team add refused after the invitation). */
+  refusal?: RefusalCode;
+  failure?: FailureCode;
   /**
    * Where this guest's cards live (the original result card first), opaque to the domain: the
    * Teams adapter's conversation references. Background work updates all of them.
@@ -58,6 +62,8 @@ export function recordOutcome(record: InvitationRecord): InvitationOutcome {
     redeemUrl: record.state === 'Accepted' ? undefined : record.redeemUrl,
     emailSent: record.emailSent,
     state: record.state,
+    refusal: record.refusal,
+    failure: record.failure,
   };
 }
 

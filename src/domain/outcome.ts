@@ -1,7 +1,7 @@
 // What happened to one invitation: the data behind the result card (PRODUCT.md section 4).
 import type { FailureCode, GraphTrace, RefusalCode } from './errors';
 
-export type OutcomeKind = 'invited' | 'reinvited' | 'added' | 'alreadyInTeam' | 'requested' | 'pendingAdd' | 'refused' | 'failed';
+export type OutcomeKind = 'invited' | 'reinvited' | 'added' | 'alreadyInTeam' | 'requested' | 'pendingAdd' | 'inProgress' | 'refused' | 'failed';
 
 /** Where the person stands in the directory: a guest's redemption state, or a tenant member. */
 export type SubjectState = 'PendingAcceptance' | 'Accepted' | 'Member';

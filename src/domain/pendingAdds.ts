@@ -1,5 +1,6 @@
-// Group adds that could not finish in the turn (a new guest still replicating): stored, so they
-// survive a restart, and finished by the background job.
+// Group adds that could not finish in the turn (a new guest still replicating, Graph throttling,
+// failing or not answering for a while): stored, so they survive a restart, and retried with
+// backoff by the background job until the add is done or permanently refused.
 import type { DocumentStore } from './store';
 
 export interface PendingAdd {
@@ -7,6 +8,8 @@ export interface PendingAdd {
   teamId: string;
   userId: string;
   email: string;
+  /** What the record says once the add is done (absent in older items: 'invited'). */
+  doneKind?: 'invited' | 'reinvited' | 'added';
   attempts: number;
   nextAttemptAt: string;
   createdAt: string;
@@ -23,7 +26,7 @@ export class PendingAdds {
     private readonly firstRetryMs = 0,
   ) {}
 
-  async enqueue(add: Pick<PendingAdd, 'groupId' | 'teamId' | 'userId' | 'email'>): Promise<void> {
+  async enqueue(add: Pick<PendingAdd, 'groupId' | 'teamId' | 'userId' | 'email' | 'doneKind'>): Promise<void> {
     const now = this.now();
     await this.store.put(COLLECTION, keyOf(add.groupId, add.userId), {
       ...add,

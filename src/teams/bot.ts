@@ -22,6 +22,7 @@ import type { GuestDirectory } from '../domain/directory';
 import { inviteGuest, outcomeOfError, type InviteDeps, type TeamRef } from '../domain/invite';
 import { withCard, type InvitationRecord, type InvitationRecords, type Person } from '../domain/invitationRecords';
 import { recordCard } from './cardUpdates';
+import type { CardPublisher } from './proactive';
 import type { BulkInvitations } from './bulk';
 import type { InvitationOutcome } from '../domain/outcome';
 import { domainRefusal, inviteRight, type TeamRole } from '../domain/policy';
@@ -48,7 +49,32 @@ export interface BotDeps {
   /** Base of the links this bot serves itself (the audit export). */
   publicBaseUrl: string;
   directory: GuestDirectory;
+  /** Updates cards after the turn (an invitation that outlived the turn's deadline). */
+  publisher: CardPublisher;
+  /**
+   * How long a turn waits for an invitation before answering with a working card: Azure Bot
+   * Service gives up on a message turn after 10 to 15 s, Teams on a card action after about 5 s.
+   */
+  deadlines: { messageMs: number; invokeMs: number };
   logger: Logger;
+}
+
+/** What the invitation itself produced, free of the turn's context (it may outlive the turn). */
+type InviteResult = { form: AdaptiveCard } | { outcome: InvitationOutcome; message?: string } | { request: ApprovalRequest };
+
+const LATE = Symbol('late');
+
+/** The work's result, or LATE once `ms` have passed (the work goes on regardless). */
+async function beforeDeadline<T>(work: Promise<T>, ms: number): Promise<T | typeof LATE> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<typeof LATE>((resolve) => {
+    timer = setTimeout(() => resolve(LATE), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -196,12 +222,50 @@ export class GuestPassBot extends TeamsActivityHandler {
     }
     const line = command.lines[0]!;
     const typed: InviteInput = { email: line.email, displayName: line.displayName, sendEmail: command.sendEmail };
-    const answer = await this.invite(team, typed, command.resend);
+    const work = this.inviteWork(team, typed, command.resend);
+    const result = await beforeDeadline(work, this.deps.deadlines.messageMs);
+    if (result === LATE) {
+      // Answer now with a working card, and update it in place when the invitation is done.
+      const activityId = await this.replyCard(turn, this.workingCard(team, typed));
+      if (activityId) this.finishLate(team, typed, work, activityId);
+      return;
+    }
+    const answer = await this.inviteAnswer(team, result);
     if (answer.text) return this.reply(turn, answer.text);
     const card = answer.publicCard ?? answer.card;
     if (!card) return;
     const activityId = await this.replyCard(turn, card);
     if (activityId) await this.rememberCards(team, answer, activityId);
+  }
+
+  /** The card shown while an invitation outlives the turn: it says the card updates by itself. */
+  private workingCard(turn: TeamTurn, typed: InviteInput): AdaptiveCard {
+    const email = typed.email?.trim() ?? '';
+    const outcome: InvitationOutcome = { kind: 'inProgress', email, displayName: typed.displayName?.trim() || email };
+    return resultCard(turn.texts, outcome, { actorName: turn.caller.name, revealRedeemUrl: false, refreshUserIds: [] });
+  }
+
+  /**
+   * The invitation outlived the turn: its card (`activityId`) shows the working state. The card is
+   * also attached to the invitation's claim, so that if this process dies, the worker that finishes
+   * the invitation updates it. When the work is done here, the card is updated in place.
+   */
+  private finishLate(turn: TeamTurn, typed: InviteInput, work: Promise<InviteResult>, activityId: string): void {
+    const reference = TurnContext.getConversationReference(turn.context.activity) as Record<string, unknown>;
+    const email = typed.email?.trim();
+    const attached = email ? this.deps.invite.intents?.attachCard(turn.team.groupId, email, { reference, activityId }).catch(() => false) : undefined;
+    void (async () => {
+      await attached;
+      const result = await work;
+      let remembered: (CardAnswer & { outcome?: InvitationOutcome; request?: ApprovalRequest }) | undefined;
+      await this.deps.publisher.update(reference, activityId, async (context) => {
+        const later: TeamTurn = { ...turn, context };
+        const answer = await this.inviteAnswer(later, result);
+        remembered = answer;
+        return answer.publicCard ?? answer.card ?? this.workingCard(turn, typed);
+      });
+      if (remembered) await this.rememberCardsAt(turn, reference, remembered, activityId);
+    })().catch((e: unknown) => turn.log.error({ err: e instanceof Error ? e.message : String(e) }, 'invitation finished after the deadline, but its card was not updated'));
   }
 
   // ---- card actions ---------------------------------------------------------------------------
@@ -274,38 +338,51 @@ export class GuestPassBot extends TeamsActivityHandler {
       const sendEmail = typed.sendEmail === undefined ? undefined : typed.sendEmail === true || typed.sendEmail === 'true';
       return this.deps.bulk.preview(turn.team, turn.caller, lines, { sendEmail, message: typed.message || undefined, locale: turn.context.activity.locale });
     }
-    const answer = await this.invite(turn, typed, false);
-    if (turn.context.activity.replyToId) await this.rememberCards(turn, answer, turn.context.activity.replyToId);
+    const replyToId = turn.context.activity.replyToId;
+    const work = this.inviteWork(turn, typed, false, replyToId);
+    const result = await beforeDeadline(work, this.deps.deadlines.invokeMs);
+    if (result === LATE) {
+      // Teams gives up on a card action after about 5 s: the working card replaces the clicked one now.
+      const working = this.workingCard(turn, typed);
+      if (!replyToId) return { card: working };
+      await turn.context.updateActivity({ id: replyToId, type: 'message', attachments: [CardFactory.adaptiveCard(working)] });
+      this.finishLate(turn, typed, work, replyToId);
+      return { card: working };
+    }
+    const answer = await this.inviteAnswer(turn, result);
+    if (replyToId) await this.rememberCards(turn, answer, replyToId);
     return answer;
   }
 
   // ---- the invitation itself ------------------------------------------------------------------
 
-  private async invite(
-    turn: TeamTurn,
-    typed: InviteInput,
-    resend: boolean,
-  ): Promise<CardAnswer & { outcome?: InvitationOutcome; request?: ApprovalRequest }> {
+  private async invite(turn: TeamTurn, typed: InviteInput, resend: boolean): Promise<CardAnswer & { outcome?: InvitationOutcome; request?: ApprovalRequest }> {
+    return this.inviteAnswer(turn, await this.inviteWork(turn, typed, resend));
+  }
+
+  /**
+   * Validation, the caller's right, and the invitation (or the request for approval). Reads all it
+   * needs from the turn's context before its first wait: it may go on after the turn has ended.
+   */
+  private async inviteWork(turn: TeamTurn, typed: InviteInput, resend: boolean, origin?: string): Promise<InviteResult> {
     const { texts, team, caller } = turn;
     const validation = validateInvite(typed, { sendEmail: this.deps.policy.sendInvitationEmail });
     if (!validation.ok) {
       // Field errors come back on the form, with what was typed kept.
-      const card = inviteFormCard(texts, { sendEmail: this.deps.policy.sendInvitationEmail }, typed, validation.errors);
-      return { card, publicCard: card };
+      return { form: inviteFormCard(texts, { sendEmail: this.deps.policy.sendInvitationEmail }, typed, validation.errors) };
     }
-    const request = { ...validation.value, resend, locale: invitationLanguage(turn.context.activity.locale) };
+    const request = { ...validation.value, resend, locale: invitationLanguage(turn.context.activity.locale), origin };
     let outcome: InvitationOutcome;
     let right: ReturnType<typeof inviteRight>;
     try {
       right = inviteRight(await this.deps.roles.roleOf(team.groupId, caller.id), this.deps.policy.invitePolicy);
     } catch (e) {
       // Without knowing the caller's role nothing is done; the card says why (e.g. a missing permission).
-      outcome = outcomeOfError(e, { kind: 'failed', email: request.email, displayName: request.displayName }, domainOf(request.email));
-      return { ...(await this.outcomeCards(turn, outcome, caller.name)), outcome };
+      return { outcome: outcomeOfError(e, { kind: 'failed', email: request.email, displayName: request.displayName }, domainOf(request.email)) };
     }
     const domainRule = domainRefusal(domainOf(request.email), this.deps.invite.rules);
     if (right.kind === 'request' && !domainRule && !resend) {
-      return this.requestApproval(turn, validation.value);
+      return { request: await this.requestApproval(turn, validation.value) };
     }
     if (right.kind === 'invite') {
       outcome = await inviteGuest(this.deps.invite, team, caller, request);
@@ -315,8 +392,18 @@ export class GuestPassBot extends TeamsActivityHandler {
       await this.audit(turn, 'refuse', request.email, 'refused', { reason: code });
     }
     turn.log.info({ outcome: outcome.kind, reason: outcome.refusal ?? outcome.failure, requestId: outcome.trace?.requestId }, 'invitation');
-    const cards = await this.outcomeCards(turn, outcome, caller.name, request.message);
-    return { ...cards, outcome };
+    return { outcome, message: request.message };
+  }
+
+  /** The cards for an invitation's result, built with a live context (the turn's, or a proactive one). */
+  private async inviteAnswer(turn: TeamTurn, result: InviteResult): Promise<CardAnswer & { outcome?: InvitationOutcome; request?: ApprovalRequest }> {
+    if ('form' in result) return { card: result.form, publicCard: result.form };
+    if ('request' in result) {
+      const card = approvalCard(turn.texts, result.request, { revealRedeemUrl: false });
+      return { card, publicCard: card, request: result.request };
+    }
+    const cards = await this.outcomeCards(turn, result.outcome, turn.caller.name, result.message);
+    return { ...cards, outcome: result.outcome };
   }
 
   /** The clicker's copy carries the redeem link; the channel's copy only if configuration says so. */
@@ -333,6 +420,10 @@ export class GuestPassBot extends TeamsActivityHandler {
   /** Stores where the card lives, so background work (tracking, pending adds) can update it. */
   private async rememberCards(turn: TeamTurn, answer: { outcome?: InvitationOutcome; request?: ApprovalRequest }, activityId: string): Promise<void> {
     const reference = TurnContext.getConversationReference(turn.context.activity) as Record<string, unknown>;
+    await this.rememberCardsAt(turn, reference, answer, activityId);
+  }
+
+  private async rememberCardsAt(turn: TeamTurn, reference: Record<string, unknown>, answer: { outcome?: InvitationOutcome; request?: ApprovalRequest }, activityId: string): Promise<void> {
     if (answer.outcome?.userId) {
       await this.deps.records.update(turn.team.groupId, answer.outcome.email, (r) => withCard(r, { reference, activityId }));
     }
@@ -343,13 +434,12 @@ export class GuestPassBot extends TeamsActivityHandler {
 
   // ---- approvals --------------------------------------------------------------------------------
 
-  private async requestApproval(turn: TeamTurn, invite: ValidInvite): Promise<CardAnswer & { request: ApprovalRequest }> {
+  private async requestApproval(turn: TeamTurn, invite: ValidInvite): Promise<ApprovalRequest> {
     const { team, caller } = turn;
     const request = await this.deps.approvals.create({ groupId: team.groupId, teamId: team.teamId, requester: caller, invite });
     await this.audit(turn, 'request', invite.email, 'requested');
     turn.log.info({ requestId: request.id }, 'invitation requested');
-    const card = approvalCard(turn.texts, request, { revealRedeemUrl: false });
-    return { card, publicCard: card, request };
+    return request;
   }
 
   private async audit(turn: TeamTurn, action: AuditAction, subject: string, outcome: string, extra: Partial<AuditEntry> = {}): Promise<void> {
@@ -383,7 +473,8 @@ export class GuestPassBot extends TeamsActivityHandler {
     await this.audit(turn, decision === 'approved' ? 'approve' : 'decline', request.invite.email, decision, { reason: `request ${request.id}` });
     if (decision === 'approved') {
       const outcome = await inviteGuest(this.deps.invite, turn.team, turn.caller, { ...request.invite, locale: invitationLanguage(turn.context.activity.locale) });
-      request = (await this.deps.approvals.patch(turn.team.groupId, request.id, () => ({ outcome }))) ?? { ...request, outcome };
+      // Under way elsewhere (another turn invites the same address): background work finishes the request.
+      if (outcome.kind !== 'inProgress') request = (await this.deps.approvals.patch(turn.team.groupId, request.id, () => ({ outcome }))) ?? { ...request, outcome };
       if (outcome.userId && turn.context.activity.replyToId) {
         const reference = TurnContext.getConversationReference(turn.context.activity) as Record<string, unknown>;
         await this.deps.records.update(turn.team.groupId, outcome.email, (r) => withCard(r, { reference, activityId: turn.context.activity.replyToId! }));
@@ -604,7 +695,18 @@ export class GuestPassBot extends TeamsActivityHandler {
       await this.audit(turn, 'refuse', record.email, 'refused', { reason: right.kind === 'refuse' ? right.code : 'callerNotOwner' });
       return { text: turn.texts.refusals[right.kind === 'refuse' ? right.code : 'callerNotOwner']('') };
     }
-    const answer = await this.invite(turn, { email: record.email, displayName: record.displayName, sendEmail: record.emailSent ?? this.deps.policy.sendInvitationEmail }, true);
+    const typed = { email: record.email, displayName: record.displayName, sendEmail: record.emailSent ?? this.deps.policy.sendInvitationEmail };
+    const replyToId = turn.context.activity.replyToId;
+    const work = this.inviteWork(turn, typed, true, replyToId);
+    const result = await beforeDeadline(work, this.deps.deadlines.invokeMs);
+    if (result === LATE) {
+      const working = this.workingCard(turn, typed);
+      if (!replyToId) return { card: working };
+      await turn.context.updateActivity({ id: replyToId, type: 'message', attachments: [CardFactory.adaptiveCard(working)] });
+      this.finishLate(turn, typed, work, replyToId);
+      return { card: working };
+    }
+    const answer = await this.inviteAnswer(turn, result);
     // Only a new invitation changes the shared card; anything else (already accepted, a Graph failure) is the clicker's.
     return answer.outcome?.kind === 'reinvited' ? answer : { card: answer.card };
   }

@@ -2,7 +2,8 @@
 // pending add, an approved request) reach the original cards in place.
 import type { ApprovalRequest } from '../domain/approvals';
 import type { ChangeNotifier } from '../domain/backgroundWork';
-import { recordOutcome, type InvitationRecord } from '../domain/invitationRecords';
+import { recordOutcome, type CardRef, type InvitationRecord, type Person } from '../domain/invitationRecords';
+import type { InvitationOutcome } from '../domain/outcome';
 import type { RedeemLinkAudience } from '../config';
 import { textsFor, type Texts } from '../text/en';
 import { approvalCard, resultCard, type AdaptiveCard } from './cards';
@@ -37,6 +38,12 @@ export class TeamsChangeNotifier implements ChangeNotifier {
         recordCard(textsFor(), record, (r) => this.roster.ownersAnd(context, team, [r.invitedBy.id]), this.audience === 'channel'),
       );
     }
+  }
+
+  /** An outcome without a record (nothing was created: no redeem link to keep from anyone). */
+  async invitationSettled(_team: { groupId: string; teamId: string }, outcome: InvitationOutcome, cards: CardRef[], actor: Person): Promise<void> {
+    const card = resultCard(textsFor(), outcome, { actorName: actor.name, revealRedeemUrl: false, refreshUserIds: [] });
+    for (const at of cards) await this.publisher.update(at.reference, at.activityId, card);
   }
 
   async requestChanged(request: ApprovalRequest): Promise<void> {

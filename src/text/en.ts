@@ -65,6 +65,7 @@ export const en = {
     alreadyInTeam: 'Already in team',
     requested: 'Requested',
     pendingAdd: 'Pending add',
+    inProgress: 'In progress',
     refused: 'Refused',
     failed: 'Failed',
   } satisfies Record<OutcomeKind, string>,
@@ -76,7 +77,8 @@ export const en = {
     alreadyInTeam: (name: string) => `${name} is already a member of this team: nothing to do.`,
     requested: (name: string) => `Your request to invite ${name} waits for a team owner's approval.`,
     pendingAdd: (name: string) =>
-      `${name} is invited, but Microsoft Entra has not finished creating the guest yet, so the team add is still pending. Guest Pass keeps retrying and updates this card when it is done.`,
+      `${name} is not in this team yet: the team add has not gone through (Microsoft Entra may still be creating the guest, or Microsoft Graph is busy). Guest Pass keeps retrying and updates this card when it is done.`,
+    inProgress: (name: string) => `Inviting ${name} is under way. This card updates when it is done.`,
     refused: (name: string) => `${name} was not invited.`,
     failed: (name: string) => `Inviting ${name} did not work.`,
   } satisfies Record<OutcomeKind, (name: string) => string>,
@@ -126,6 +128,8 @@ export const en = {
     graphRejected: () => 'Microsoft Graph refused the request.',
     userNotFound: (domain: string) =>
       domain ? `${domain} belongs to your organization, but no one with that address exists in your directory.` : 'That person could not be found in your directory.',
+    notConfirmed: () =>
+      'Microsoft Graph did not confirm the invitation, and no guest with this address exists yet. Guest Pass did not send it again; it checks once more in a few minutes and updates this card.',
     unexpected: () => 'Something unexpected went wrong. Nothing more was done.',
   } satisfies Record<FailureCode, (detail: string) => string>,
 

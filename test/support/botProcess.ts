@@ -14,9 +14,10 @@ export interface BotProcess {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startBotProcess(env: Record<string, string>, port: number): Promise<BotProcess> {
+/** @param entry the entry point (default: the bot's own, src/index.ts) */
+export async function startBotProcess(env: Record<string, string>, port: number, entry = 'src/index.ts'): Promise<BotProcess> {
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

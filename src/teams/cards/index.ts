@@ -85,6 +85,7 @@ const STYLES: Record<InvitationOutcome['kind'], ResultCardData['style']> = {
   alreadyInTeam: 'emphasis',
   requested: 'accent',
   pendingAdd: 'warning',
+  inProgress: 'accent',
   refused: 'attention',
   failed: 'attention',
 };
