@@ -52,7 +52,8 @@ function oauthError(status: number, error: string, code: number, description: st
 
 /**
  * The OAuth-shaped answer of an injected fault on an Entra route, with the AADSTS codes Entra uses
- * for throttling (90055) and transient failures (90033); any other status is an invalid_request.
+ * for throttling (90055), transient failures (90033) and a refused secret (401: 7000215); any
+ * other status is an invalid_request.
  */
 export function entraFaultResponse(hit: FaultHit): GraphResponse {
   const status = hit.status ?? 500;
@@ -61,7 +62,9 @@ export function entraFaultResponse(hit: FaultHit): GraphResponse {
       ? ['temporarily_unavailable', 90055, 'TenantThrottlingError: There are too many incoming requests. This request was throttled.']
       : status >= 500
         ? ['temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.']
-        : ['invalid_request', 900144, 'Injected fault.'];
+        : status === 401
+          ? ['invalid_client', 7000215, 'Invalid client secret provided (injected fault).']
+          : ['invalid_request', 900144, 'Injected fault.'];
   const res = oauthError(status, error, code, hit.givenMessage ?? description, randomUUID());
   if (hit.retryAfterSeconds !== undefined) res.headers['retry-after'] = String(hit.retryAfterSeconds);
   return res;
