@@ -45,6 +45,8 @@ export interface GraphConfig {
   /** Off for any authority that is not one of Microsoft's clouds (REFERENCE.md: offline discovery hangs). */
   instanceDiscovery: boolean;
   baseUrl: string;
+  /** Per attempt, for every Graph request and every token request (boundedRequests.ts, graphClient.ts). */
+  requestTimeoutMs: number;
 }
 
 export interface PolicyConfig {
@@ -157,6 +159,7 @@ const envSchema = z.object({
   AZURE_CLIENT_CERTIFICATE_PATH: optionalText,
   AZURE_AUTHORITY_HOST: httpsUrl('https://login.microsoftonline.com'),
   GRAPH_BASE_URL: httpsUrl('https://graph.microsoft.com'),
+  GRAPH_REQUEST_TIMEOUT_MS: integerText(100, 120_000),
   INVITE_POLICY: optionalText.pipe(z.enum(['approval', 'owners', 'members']).optional().default('approval')),
   INVITE_REDIRECT_URL: optionalText.pipe(z.url({ message: 'must be a URL' }).optional()),
   SEND_INVITATION_EMAIL: booleanText(true),
@@ -245,6 +248,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       authorityHost,
       instanceDiscovery: PUBLIC_AUTHORITY_HOSTS.has(new URL(authorityHost).hostname),
       baseUrl: e.GRAPH_BASE_URL,
+      requestTimeoutMs: e.GRAPH_REQUEST_TIMEOUT_MS ?? 8000,
     },
     policy: {
       invitePolicy: e.INVITE_POLICY,

@@ -47,4 +47,6 @@ export interface GraphTrace {
   graphCode?: string;
   requestId?: string;
   status?: number;
+  /** Graph's Retry-After, in seconds, when it said how long to wait (429, 503). */
+  retryAfterSeconds?: number;
 }

@@ -3,18 +3,20 @@
 //   with relative, version-less URLs: graph-client 3.0.7's BatchRequestContent writes `/v1.0/...`,
 //   which Graph rejects (REFERENCE.md). Each item can be throttled on its own (a 429 inside the
 //   200): such items are sent again after their own Retry-After, a bounded number of times.
-// - Invitations: one `POST /invitations` per call with the SDK's retries switched off, so that
-//   every attempt goes through the domain's pacer; 429/503/504 surface with their Retry-After.
+// - Invitations: one `POST /invitations` per call with in-call retries switched off, so that
+//   every attempt goes through the domain's pacer; 429/503/504 and requests without an answer
+//   surface as busy, with their Retry-After.
 // - Group adds: `PATCH /groups/{id}` with `members@odata.bind`, at most 20 per request and
 //   all-or-nothing; when a chunk fails, its users are added one by one (`POST members/$ref`), where
 //   "already a member" counts as success.
-import { RetryHandlerOptions, type Client } from '@microsoft/microsoft-graph-client';
+import type { Client } from '@microsoft/microsoft-graph-client';
 import { DirectoryError, type CreatedInvitation, type InvitationRequest } from '../domain/directory';
 import { BusyDirectoryError, type BulkDirectory, type LookupAnswer, type MemberAddAnswer } from '../domain/bulk/bulkDirectory';
 import { chunksOf, forEachConcurrently } from '../domain/bulk/flow';
 import { systemClock, type Clock } from '../domain/bulk/pacer';
 import { invitationBody, LOOKUP_SELECT, pickLookupMatch, userLookupFilter, type GraphDirectory, type GraphUser } from './graphDirectory';
-import { toDirectoryError } from './graphErrors';
+import { GraphRetryPolicy, retryAfterMsOf, TRANSPORT_FAILURES } from './boundedRequests';
+import { headerOf, toDirectoryError, type CallEffect } from './graphErrors';
 
 /** Graph's limits: items per $batch, members per PATCH members@odata.bind. */
 export const BATCH_LIMIT = 20;
@@ -42,28 +44,22 @@ interface BatchItemResponse {
 const BUSY = new Set([429, 503, 504]);
 
 /** Retry-After in ms from a header value (seconds or an HTTP date). */
-export function retryAfterMs(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
+export const retryAfterMs = retryAfterMsOf;
 
-function headerOf(headers: unknown, name: string): string | undefined {
-  if (!headers) return undefined;
-  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
-  const entry = Object.entries(headers as Record<string, string>).find(([k]) => k.toLowerCase() === name.toLowerCase());
-  return entry?.[1];
-}
+const NO_ANSWER = new Set<string>([TRANSPORT_FAILURES.timeout, TRANSPORT_FAILURES.connectionLost]);
 
-/** Classifies a Graph failure; throttled or busy answers keep their Retry-After. */
-function classify(e: unknown, permission: string, status?: number, headers?: unknown): DirectoryError {
+/**
+ * Classifies a Graph failure; throttled or busy answers keep their Retry-After. A request that got
+ * no answer (a timeout, a dropped connection) counts as busy too: the runner looks the address up
+ * before it tries again, as after a 503/504.
+ */
+function classify(e: unknown, permission: string, effect: CallEffect, status?: number, headers?: unknown): DirectoryError {
   const code = status ?? (e as { statusCode?: number })?.statusCode;
-  const error = toDirectoryError(e, permission);
-  if (code !== undefined && BUSY.has(code)) {
+  const error = toDirectoryError(e, permission, effect);
+  const noAnswer = NO_ANSWER.has((e as { code?: string })?.code ?? (e as { name?: string })?.name ?? '');
+  if ((code !== undefined && BUSY.has(code)) || noAnswer) {
     const wait = retryAfterMs(headerOf(headers ?? (e as { headers?: unknown })?.headers, 'retry-after'));
-    return new BusyDirectoryError(code === 429 ? 'throttled' : 'unavailable', error.message, error.trace, wait);
+    return new BusyDirectoryError(code === 429 ? 'throttled' : 'unavailable', error.message, error.trace, wait, error.ambiguous);
   }
   return error;
 }
@@ -72,7 +68,7 @@ function classify(e: unknown, permission: string, status?: number, headers?: unk
 function itemError(r: BatchItemResponse, permission: string): DirectoryError {
   const err = r.body?.error;
   const like = { statusCode: r.status, code: err?.code, message: err?.message ?? `HTTP ${r.status}`, body: r.body };
-  return classify(like, permission, r.status, r.headers);
+  return classify(like, permission, 'read', r.status, r.headers);
 }
 
 /** `/users?$filter=...` for one address: relative, version-less, `'` quoted as `''`, `#` as `%23`. */
@@ -111,17 +107,19 @@ export class GraphBulkDirectory implements BulkDirectory {
       const body = { requests: pending.map((p) => ({ id: p.id, method: 'GET', url: lookupUrl(p.email) })) };
       let responses: BatchItemResponse[];
       try {
-        responses = ((await this.client.api('/$batch').post(body)) as { responses?: BatchItemResponse[] }).responses ?? [];
+        // A POST of GETs: retried as a GET would be.
+        const batch = this.client.api('/$batch').middlewareOptions([new GraphRetryPolicy('idempotent')]);
+        responses = ((await batch.post(body)) as { responses?: BatchItemResponse[] }).responses ?? [];
       } catch (e) {
-        const error = classify(e, 'User.Read.All');
+        const error = classify(e, 'User.Read.All', 'read');
         if (error.kind === 'notFound' || error.kind === 'rejected') {
           // A Graph (or a stand-in for it) that does not take $batch at all: the same look-ups one by one.
           await forEachConcurrently(pending, this.o.fallbackConcurrency, async (p) => {
-            answers.set(p.email, await this.directory.findUserByEmail(p.email).then((u) => u ?? null, (err: unknown) => classify(err, 'User.Read.All')));
+            answers.set(p.email, await this.directory.findUserByEmail(p.email).then((u) => u ?? null, (err: unknown) => classify(err, 'User.Read.All', 'read')));
           });
           return;
         }
-        // The whole batch failed (the SDK already retried 429/503/504 on it): every item shares the answer.
+        // The whole batch failed (already retried in-call, boundedRequests.ts): every item shares the answer.
         pending.forEach((p) => answers.set(p.email, error));
         return;
       }
@@ -152,11 +150,11 @@ export class GraphBulkDirectory implements BulkDirectory {
       const res = (await this.client
         .api('/invitations')
         // No retries here: the caller paces every attempt, retries included (REFERENCE.md, livelock).
-        .middlewareOptions([new RetryHandlerOptions(0, 0)])
+        .middlewareOptions([new GraphRetryPolicy('none')])
         .post(invitationBody(request))) as { id: string; inviteRedeemUrl: string; invitedUser: { id: string } };
       return { invitationId: res.id, userId: res.invitedUser.id, redeemUrl: res.inviteRedeemUrl };
     } catch (e) {
-      throw classify(e, 'User.Invite.All');
+      throw classify(e, 'User.Invite.All', 'write');
     }
   }
 
@@ -172,7 +170,7 @@ export class GraphBulkDirectory implements BulkDirectory {
           chunk.forEach((id) => answers.set(id, 'added'));
           continue;
         } catch (e) {
-          const error = classify(e, 'GroupMember.ReadWrite.All');
+          const error = classify(e, 'GroupMember.ReadWrite.All', 'write');
           if (error instanceof BusyDirectoryError || error.kind === 'missingPermission') {
             // Adding one by one would meet the same answer: every user of the chunk gets it.
             chunk.forEach((id) => answers.set(id, error));
@@ -186,7 +184,7 @@ export class GraphBulkDirectory implements BulkDirectory {
         try {
           answers.set(id, await this.directory.addGroupMember(groupId, id));
         } catch (e) {
-          answers.set(id, e instanceof DirectoryError ? e : classify(e, 'GroupMember.ReadWrite.All'));
+          answers.set(id, e instanceof DirectoryError ? e : classify(e, 'GroupMember.ReadWrite.All', 'write'));
         }
       });
     }

@@ -1,7 +1,8 @@
 // The directory port over Microsoft Graph v1.0, through the Graph SDK.
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { DirectoryError, type CreatedInvitation, type DirectoryUser, type GuestDirectory, type InvitationRequest, type MemberAddResult } from '../domain/directory';
-import { isAlreadyMemberError, toDirectoryError } from './graphErrors';
+import { GraphRetryPolicy } from './boundedRequests';
+import { isAlreadyMemberError, toDirectoryError, type CallEffect } from './graphErrors';
 
 const USER_FIELDS = 'id,displayName,mail,otherMails,userPrincipalName,userType,externalUserState,externalUserStateChangeDateTime';
 
@@ -51,11 +52,11 @@ export class GraphDirectory implements GuestDirectory {
     private readonly referenceRoot = 'https://graph.microsoft.com/v1.0',
   ) {}
 
-  private async call<T>(permission: string, run: () => Promise<T>): Promise<T> {
+  private async call<T>(permission: string, run: () => Promise<T>, effect: CallEffect = 'read'): Promise<T> {
     try {
       return await run();
     } catch (e) {
-      throw toDirectoryError(e, permission);
+      throw toDirectoryError(e, permission, effect);
     }
   }
 
@@ -120,8 +121,12 @@ export class GraphDirectory implements GuestDirectory {
   }
 
   async invite(request: InvitationRequest): Promise<CreatedInvitation> {
-    const res = await this.call<{ id: string; inviteRedeemUrl: string; invitedUser: { id: string } }>('User.Invite.All', () =>
-      this.client.api('/invitations').post(invitationBody(request)),
+    // Retried in-call only where Graph turned it away unserved (429, 503 with Retry-After): a second
+    // invitation after one that took effect would send a second e-mail (boundedRequests.ts).
+    const res = await this.call<{ id: string; inviteRedeemUrl: string; invitedUser: { id: string } }>(
+      'User.Invite.All',
+      () => this.client.api('/invitations').middlewareOptions([new GraphRetryPolicy('preEffectOnly')]).post(invitationBody(request)),
+      'write',
     );
     return { invitationId: res.id, userId: res.invitedUser.id, redeemUrl: res.inviteRedeemUrl };
   }
@@ -134,7 +139,7 @@ export class GraphDirectory implements GuestDirectory {
       return 'added';
     } catch (e) {
       if (isAlreadyMemberError(e)) return 'alreadyMember';
-      throw toDirectoryError(e, 'GroupMember.ReadWrite.All');
+      throw toDirectoryError(e, 'GroupMember.ReadWrite.All', 'write');
     }
   }
 
@@ -152,8 +157,12 @@ export class GraphDirectory implements GuestDirectory {
   }
 
   async isGroupMember(groupId: string, userId: string): Promise<boolean> {
+    // A POST that only reads: retried as a GET would be.
     const res = await this.call<{ value: string[] }>('GroupMember.ReadWrite.All', () =>
-      this.client.api(`/directoryObjects/${encodeURIComponent(userId)}/checkMemberGroups`).post({ groupIds: [groupId] }),
+      this.client
+        .api(`/directoryObjects/${encodeURIComponent(userId)}/checkMemberGroups`)
+        .middlewareOptions([new GraphRetryPolicy('idempotent')])
+        .post({ groupIds: [groupId] }),
     );
     return res.value.includes(groupId);
   }

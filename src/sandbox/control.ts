@@ -18,7 +18,12 @@ function parseFaultRule(body: unknown): FaultRule {
     const r = rawPath as { regex: string; flags?: unknown };
     path = new RegExp(r.regex, typeof r.flags === 'string' ? r.flags : '');
   } else throw new Error('fault rule path must be a string or {"regex": "..."}');
-  if (typeof b.status !== 'number') throw new Error('fault rule status must be a number');
+  const oneOf = <T extends string>(k: string, values: readonly T[]): T | undefined => {
+    const v = b[k];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || !values.includes(v as T)) throw new Error(`fault rule ${k} must be one of ${values.join(', ')}`);
+    return v as T;
+  };
   const optStr = (k: string): string | undefined => {
     const v = b[k];
     if (v === undefined) return undefined;
@@ -31,9 +36,13 @@ function parseFaultRule(body: unknown): FaultRule {
     if (typeof v !== 'number') throw new Error(`fault rule ${k} must be a number`);
     return v;
   };
+  // Everything else (status required for kind error, ranges) is checked by FaultTable.add.
   return {
     path,
-    status: b.status,
+    status: optNum('status'),
+    when: oneOf('when', ['before', 'after'] as const),
+    kind: oneOf('kind', ['error', 'reset', 'hang'] as const),
+    hangMs: optNum('hangMs'),
     method: optStr('method'),
     code: optStr('code'),
     message: optStr('message'),

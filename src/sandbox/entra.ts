@@ -2,6 +2,7 @@
 // client-credentials token endpoint. Only what MSAL node asks for when @azure/identity runs with
 // authorityHost = sandbox URL and disableInstanceDiscovery: true (verified by running it).
 import { randomUUID } from 'node:crypto';
+import type { FaultHit } from './faults';
 import type { GraphResponse } from './graph/context';
 import type { TokenIssuer } from './tokens';
 import { TOKEN_LIFETIME_SECONDS } from './tokens';
@@ -47,6 +48,26 @@ function oauthError(status: number, error: string, code: number, description: st
     correlation_id: correlationId,
     error_uri: `${'https://login.microsoftonline.com'}/error?code=${code}`,
   });
+}
+
+/**
+ * The OAuth-shaped answer of an injected fault on an Entra route, with the AADSTS codes Entra uses
+ * for throttling (90055), transient failures (90033) and a refused secret (401: 7000215); any
+ * other status is an invalid_request.
+ */
+export function entraFaultResponse(hit: FaultHit): GraphResponse {
+  const status = hit.status ?? 500;
+  const [error, code, description] =
+    status === 429
+      ? ['temporarily_unavailable', 90055, 'TenantThrottlingError: There are too many incoming requests. This request was throttled.']
+      : status >= 500
+        ? ['temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.']
+        : status === 401
+          ? ['invalid_client', 7000215, 'Invalid client secret provided (injected fault).']
+          : ['invalid_request', 900144, 'Injected fault.'];
+  const res = oauthError(status, error, code, hit.givenMessage ?? description, randomUUID());
+  if (hit.retryAfterSeconds !== undefined) res.headers['retry-after'] = String(hit.retryAfterSeconds);
+  return res;
 }
 
 function openIdConfiguration(ctx: EntraContext, tenantId: string, pathTenant: string): GraphResponse {

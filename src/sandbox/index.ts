@@ -10,7 +10,7 @@ import { DEFAULT_SEED_FILE, loadSeed } from './directory';
 import { SandboxServer } from './server';
 import { ensureSandboxCertificate, loadSigningKey } from './tls';
 import { TokenIssuer } from './tokens';
-import type { SandboxOptions, SandboxTenant } from './types';
+import type { DirectorySnapshot, SandboxOptions, SandboxTenant } from './types';
 
 export { ensureSandboxCertificate } from './tls';
 export type {
@@ -38,6 +38,16 @@ export function sandboxRunContract(sandbox: Pick<SandboxTenant, 'url' | 'tenantI
     // Read by Node only at start-up: this is what makes a process trust the sandbox's certificate.
     NODE_EXTRA_CA_CERTS: sandbox.caCertPath,
   };
+}
+
+/**
+ * How many invitation e-mails Microsoft would have sent to an address: the invitations to it with
+ * `sendInvitationMessage` true (a resend counts again). Works on `snapshot()` and on the control
+ * plane's `GET /_sandbox/state` alike.
+ */
+export function invitationEmailsTo(snapshot: Pick<DirectorySnapshot, 'invitations'>, email: string): number {
+  const address = email.toLowerCase();
+  return snapshot.invitations.filter((i) => i.sendInvitationMessage && i.invitedUserEmailAddress.toLowerCase() === address).length;
 }
 
 export async function startSandboxTenant(opts: SandboxOptions = {}): Promise<SandboxTenant> {
@@ -77,11 +87,7 @@ export async function startSandboxTenant(opts: SandboxOptions = {}): Promise<San
     redeem: (emailOrUserId) => void core.redeem(emailOrUserId),
     requests: () => core.requests(),
     clearRequests: () => core.clearRequests(),
-    close: () =>
-      new Promise<void>((ok, fail) => {
-        server.https.close((err) => (err ? fail(err) : ok()));
-        // Keep-alive sockets from SDK clients would otherwise hold close() open.
-        server.https.closeAllConnections();
-      }),
+    // Keep-alive sockets from SDK clients and requests held by 'hang' faults are ended, not awaited.
+    close: () => server.close(),
   };
 }

@@ -3,13 +3,15 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
+import type { Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { handleControl } from './control';
 import type { SandboxCore } from './core';
-import { handleEntra } from './entra';
+import { entraFaultResponse, handleEntra } from './entra';
+import { faultLabel, type FaultHit } from './faults';
 import { runBatch, segmentsOf } from './graph/batch';
 import { GraphError, type GraphResponse } from './graph/context';
-import { errorBody, runGraph, type CallInfo } from './graph/pipeline';
+import { errorBody, faultResponse, prepareGraph, type CallInfo } from './graph/pipeline';
 import { overviewPage, redeemedPage, redeemPage } from './page';
 
 const MAX_BODY = 1024 * 1024;
@@ -57,6 +59,10 @@ function redactForm(raw: string): Record<string, string> {
 
 export class SandboxServer {
   readonly https: Server;
+  /** Every open connection, so that close() can end hung requests too. */
+  private readonly sockets = new Set<Socket>();
+  /** Aborted by close(): ends the waits of hanging faults. */
+  private readonly closing = new AbortController();
 
   constructor(
     private readonly core: SandboxCore,
@@ -73,6 +79,57 @@ export class SandboxServer {
         } else res.destroy();
       });
     });
+    this.https.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  /** Stops listening and ends every connection, hung ones included. */
+  close(): Promise<void> {
+    this.closing.abort();
+    return new Promise<void>((ok, fail) => {
+      this.https.close((err) => (err ? fail(err) : ok()));
+      for (const socket of this.sockets) socket.destroy();
+    });
+  }
+
+  /** Waits `ms`; false when the sandbox closed meanwhile. */
+  private pause(ms: number): Promise<boolean> {
+    return delay(ms, true, { signal: this.closing.signal }).catch(() => false);
+  }
+
+  /**
+   * Answers a request an injected fault hit (FaultRule in types.ts): the effect before or after,
+   * then an error, a reset connection, or a held one.
+   */
+  private async answerFault(
+    req: IncomingMessage,
+    res: ServerResponse,
+    hit: FaultHit,
+    perform: () => GraphResponse,
+    errorFor: (hit: FaultHit) => GraphResponse,
+    log: (status: number, fault: string) => void,
+    idHeaders: Record<string, string>,
+  ): Promise<void> {
+    const label = faultLabel(hit);
+    const effect = hit.when === 'after' ? perform() : undefined;
+    if (hit.kind === 'reset') {
+      log(0, label);
+      req.socket.destroy();
+      return;
+    }
+    if (hit.kind === 'hang') {
+      log(0, label);
+      // Without hangMs the answer never comes: the socket is held until the client gives up or close().
+      if (hit.hangMs === undefined || !(await this.pause(hit.hangMs))) return;
+      const late = hit.status !== undefined ? errorFor(hit) : (effect ?? perform());
+      if (!res.destroyed && !req.socket.destroyed) send(res, late.status, { ...late.headers, ...idHeaders }, late.body);
+      return;
+    }
+    const answer = errorFor(hit);
+    log(answer.status, label);
+    send(res, answer.status, { ...answer.headers, ...idHeaders }, answer.body);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -124,8 +181,8 @@ export class SandboxServer {
 
     if (ctx.settings.latencyMs > 0) await delay(ctx.settings.latencyMs);
     const query = Object.fromEntries(url.searchParams);
-    const log = (status: number, path: string, body: unknown, q = query, batchItemId?: string): void =>
-      this.core.record({ method, path, query: q, status, at: new Date().toISOString(), ...(body !== undefined ? { body } : {}), ...(batchItemId ? { batchItemId } : {}) });
+    const log = (status: number, path: string, body: unknown, fault?: string): void =>
+      this.core.record({ method, path, query, status, at: new Date().toISOString(), ...(body !== undefined ? { body } : {}), ...(fault ? { fault } : {}) });
 
     let result: GraphResponse;
     let loggedBody: unknown;
@@ -143,7 +200,7 @@ export class SandboxServer {
       const graphSegments = segments.slice(1);
       const graphReq = { method, path: `/${graphSegments.join('/')}`, segments: graphSegments, query: url.searchParams, headers, body };
       if (graphSegments.length === 1 && graphSegments[0] === '$batch' && method === 'POST') {
-        result = runBatch(ctx, graphReq, info, (item) => {
+        const batch = (): GraphResponse => runBatch(ctx, graphReq, info, (item) => {
           this.core.record({
             method: item.method,
             path: `/v1.0${item.path}`,
@@ -154,14 +211,35 @@ export class SandboxServer {
             batchItemId: item.id,
           });
         });
+        // A fault on /$batch itself hits the whole batch; item rules apply inside runBatch.
+        const hit = ctx.faults.take(method, '/$batch');
+        if (hit) {
+          const logFault = (status: number, fault: string): void => log(status, url.pathname, loggedBody, fault);
+          await this.answerFault(req, res, hit, batch, (h) => faultResponse(h, info), logFault, idHeaders);
+          return;
+        }
+        result = batch();
       } else {
-        result = runGraph(ctx, graphReq, info);
+        const call = prepareGraph(ctx, graphReq, info);
+        if (call.fault) {
+          const logFault = (status: number, fault: string): void => log(status, url.pathname, loggedBody, fault);
+          await this.answerFault(req, res, call.fault, call.perform, (hit) => faultResponse(hit, info), logFault, idHeaders);
+          return;
+        }
+        result = call.perform();
       }
     } else {
       const entra = handleEntra(ctx, { method, segments, headers, rawBody });
       if (entra) {
         result = entra;
         loggedBody = rawBody ? redactForm(rawBody) : undefined;
+        // Entra's answers have no side effect: 'before' and 'after' differ only for a late answer.
+        const hit = ctx.faults.take(method, `/${segments.join('/')}`);
+        if (hit) {
+          const logFault = (status: number, fault: string): void => log(status, url.pathname, loggedBody, fault);
+          await this.answerFault(req, res, hit, () => entra, entraFaultResponse, logFault, idHeaders);
+          return;
+        }
       } else {
         const err =
           segments[0] === 'beta'

@@ -33,16 +33,44 @@ export interface SandboxSettings {
   enforceThrottling: boolean;
 }
 
+/**
+ * An injected fault for the next `times` requests matching `method` and `path`.
+ *
+ * - `when: 'before'` (default): the fault replaces the request; nothing takes effect.
+ *   `when: 'after'`: the request takes effect first (the user is created, the invitation e-mail
+ *   counted, the member added, the token issued), then the fault replaces the answer.
+ * - `kind: 'error'` (default): answers `status` with a Graph-shaped error body (OAuth-shaped on
+ *   Entra routes) instead of the real answer.
+ *   `kind: 'reset'`: destroys the socket, no HTTP answer at all (the client sees a socket error).
+ *   `kind: 'hang'`: never answers, holding the socket until the client gives up or the sandbox
+ *   closes. With `hangMs`, the sandbox goes on after that long, whether or not the client is still
+ *   there (a server that does not notice the disconnect): a 'before' hang then performs the
+ *   request (a late effect), and whoever is still connected gets the real answer, or `status`'s
+ *   error when a status is given (a 'before' hang with a status performs nothing).
+ *
+ * Graph routes match `path` against the decoded path after /v1.0 (`/invitations`,
+ * `/groups/{id}/members/$ref`, `/users`); Entra routes against the whole path
+ * (`/{tenant}/oauth2/v2.0/token`: use a RegExp such as `/\/oauth2\/v2\.0\/token$/`). Inside a
+ * `$batch` only `kind: 'error'` rules apply to the items; a 'reset' or 'hang' on `/$batch` itself
+ * hits the whole batch.
+ */
 export interface FaultRule {
   method?: string;
-  /** Matched against the decoded path after /v1.0 (string: exact, RegExp: test). */
+  /** Matched against the decoded path after /v1.0 (string: exact, RegExp: test); see above for Entra. */
   path: string | RegExp;
-  status: number;
+  /** The error answered: required for kind 'error', optional for 'hang', ignored for 'reset'. */
+  status?: number;
   code?: string;
   message?: string;
   retryAfterSeconds?: number;
   /** How many matching requests get the fault; default 1. */
   times?: number;
+  /** Default 'before'. */
+  when?: 'before' | 'after';
+  /** Default 'error'. */
+  kind?: 'error' | 'reset' | 'hang';
+  /** For kind 'hang': go on after this long instead of never. */
+  hangMs?: number;
 }
 
 export interface SandboxUser {
@@ -108,6 +136,11 @@ export interface RequestLogEntry {
   body?: unknown;
   /** Set on entries for the items of a $batch: the item id. */
   batchItemId?: string;
+  /**
+   * Set when an injected fault hit this request, e.g. 'error after', 'reset before', 'hang after'.
+   * A reset or a hang that never answers is logged with status 0 when it happens.
+   */
+  fault?: string;
 }
 
 export interface SeedData {

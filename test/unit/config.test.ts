@@ -42,6 +42,14 @@ describe('configuration', () => {
     assert.equal(c.policy.redeemLinkAudience, 'owners');
   });
 
+  it('bounds every Graph request at 8 s unless GRAPH_REQUEST_TIMEOUT_MS says otherwise, within 100 ms to 2 minutes', () => {
+    assert.equal(loadConfig({ ...graph, BOT_ALLOW_ANONYMOUS: 'true' }).graph.requestTimeoutMs, 8000);
+    assert.equal(loadConfig({ ...graph, BOT_ALLOW_ANONYMOUS: 'true', GRAPH_REQUEST_TIMEOUT_MS: '300' }).graph.requestTimeoutMs, 300);
+    for (const bad of ['0', '99', '120001', '8s', '-5']) {
+      assert.match(problemsOf({ ...graph, BOT_ALLOW_ANONYMOUS: 'true', GRAPH_REQUEST_TIMEOUT_MS: bad }).join(), /GRAPH_REQUEST_TIMEOUT_MS/, bad);
+    }
+  });
+
   it('refuses bulk pacing above what Graph allows', () => {
     assert.match(problemsOf({ ...graph, BOT_ALLOW_ANONYMOUS: 'true', BULK_INVITATIONS_PER_5S: '151' }).join(), /BULK_INVITATIONS_PER_5S/);
   });

@@ -22,15 +22,17 @@ export interface BulkDirectory {
   verifiedDomains(): Promise<string[]>;
 }
 
-/** Graph asked us to wait (429) or was busy (503/504): retry after `retryAfterMs`, if it said. */
+/** Graph asked us to wait (429), was busy (503/504) or did not answer: retry after `retryAfterMs`, if it said. */
 export class BusyDirectoryError extends DirectoryError {
   constructor(
     kind: 'throttled' | 'unavailable',
     message: string,
     trace: GraphTrace,
     readonly retryAfterMs?: number,
+    /** As DirectoryError's: the request may have taken effect all the same (a 504 or no answer to a write). */
+    ambiguous = false,
   ) {
-    super(kind, message, trace);
+    super(kind, message, trace, undefined, ambiguous);
     this.name = 'BusyDirectoryError';
   }
 }

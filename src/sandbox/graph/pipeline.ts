@@ -1,5 +1,6 @@
 // The Graph request pipeline, shared by direct calls and $batch items: authenticate the bearer
 // token, apply throttling and injected faults, route, and turn errors into Graph's error body.
+import type { FaultHit } from '../faults';
 import { badRequest, GraphError, json, type GraphContext, type GraphRequest, type GraphResponse } from './context';
 import { addMemberRef, checkMemberGroups, getGroup, listGroupUsers, patchGroup, removeMemberRef } from './groups';
 import { createInvitation } from './invitations';
@@ -75,8 +76,25 @@ function route(ctx: GraphContext, req: GraphRequest): GraphResponse {
   return handler();
 }
 
-/** Runs one Graph call (direct or a $batch item). Never throws. */
-export function runGraph(ctx: GraphContext, raw: UnauthenticatedRequest, info: CallInfo): GraphResponse {
+/** An authenticated, admitted call: the fault that hit it, if any, and the call itself. */
+export interface PreparedCall {
+  fault?: FaultHit;
+  /** Performs the call (its effect included) and returns its answer. Never throws. */
+  perform(): GraphResponse;
+}
+
+function toErrorResponse(err: unknown, info: CallInfo): GraphResponse {
+  if (err instanceof GraphError) return errorBody(err.status, err.code, err.message, info, err.headers);
+  console.error('sandbox: handler error', err);
+  return errorBody(500, 'InternalServerError', 'An internal server error occurred in the sandbox tenant.', info);
+}
+
+/**
+ * Authenticates and admits (throttling) a call and picks its fault, without performing it: the
+ * caller decides, by the fault's `when` and `kind`, whether and when it takes effect.
+ * `errorsOnly`: only 'error' faults apply ($batch items have no connection to reset or hold).
+ */
+export function prepareGraph(ctx: GraphContext, raw: UnauthenticatedRequest, info: CallInfo, errorsOnly = false): PreparedCall {
   try {
     const roles = authenticate(ctx, raw);
     const req: GraphRequest = { ...raw, roles };
@@ -88,15 +106,33 @@ export function runGraph(ctx: GraphContext, raw: UnauthenticatedRequest, info: C
         });
       }
     }
-    const fault = ctx.faults.take(req.method, req.path);
-    if (fault) {
-      const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
-      return errorBody(fault.status, fault.code, fault.message, info, headers);
-    }
-    return route(ctx, req);
+    const fault = ctx.faults.take(req.method, req.path, errorsOnly);
+    return {
+      fault,
+      perform: () => {
+        try {
+          return route(ctx, req);
+        } catch (err) {
+          return toErrorResponse(err, info);
+        }
+      },
+    };
   } catch (err) {
-    if (err instanceof GraphError) return errorBody(err.status, err.code, err.message, info, err.headers);
-    console.error('sandbox: handler error', err);
-    return errorBody(500, 'InternalServerError', 'An internal server error occurred in the sandbox tenant.', info);
+    const refused = toErrorResponse(err, info);
+    return { perform: () => refused };
   }
+}
+
+/** The Graph-shaped error answer of an injected fault. */
+export function faultResponse(hit: FaultHit, info: CallInfo): GraphResponse {
+  const headers: Record<string, string> = hit.retryAfterSeconds !== undefined ? { 'retry-after': String(hit.retryAfterSeconds) } : {};
+  return errorBody(hit.status ?? 500, hit.code, hit.message, info, headers);
+}
+
+/** Runs one Graph call (a $batch item): 'error' faults only, before or after the effect. Never throws. */
+export function runGraph(ctx: GraphContext, raw: UnauthenticatedRequest, info: CallInfo): GraphResponse {
+  const call = prepareGraph(ctx, raw, info, true);
+  if (!call.fault) return call.perform();
+  if (call.fault.when === 'after') call.perform();
+  return faultResponse(call.fault, info);
 }
