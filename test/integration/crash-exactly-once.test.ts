@@ -74,6 +74,8 @@ describe('the bot killed just after the invitation was sent', () => {
       await second.kill('SIGTERM');
 
       // 2. A resend: its e-mail goes out, the bot dies before the answer; recovery must not send it again.
+      // (Recovery of step 1 may already have asked for a new link without an e-mail: count from here.)
+      const before = invitations().length;
       const third = await start(true);
       send(third, `/invite --resend ${email}`);
       await eventually(() => emails() === 2, 'the resend reached Graph');
@@ -81,10 +83,10 @@ describe('the bot killed just after the invitation was sent', () => {
 
       const fourth = await start(false);
       // Recovery asks for a new redeem link without an e-mail, then records the re-invitation.
-      await eventually(() => invitations().length === 3, 'recovery asked for a new link');
+      await eventually(() => invitations().length === before + 2, 'recovery asked for a new link');
       await new Promise((r) => setTimeout(r, 2500)); // two more background cycles
       assert.equal(emails(), 2, 'the resend was not sent again');
-      assert.equal(invitations().at(-1)?.sendInvitationMessage, false);
+      assert.equal(invitations().at(-1)?.sendInvitationMessage, false, 'the new link came without an e-mail');
       await fourth.kill('SIGTERM');
     } finally {
       for (const bot of running) await bot.kill();
