@@ -5,13 +5,21 @@
 //   Linux App Service plan + web app -> runs `npm start` (Node 22 LTS), https only, TLS 1.2+, FTP(S) off,
 //                                      health check on /healthz
 //   Azure Bot (global) + Teams channel -> messaging endpoint https://<web app>/api/messages
-//   storage account (StorageV2)       -> the bot's state in Azure Storage Tables
+//   storage account (StorageV2)       -> the bot's state in Azure Storage Tables, reached with the managed identity
+//                                      (Storage Table Data Contributor; shared-key access off) by default
+//   Log Analytics workspace + Application Insights -> the bot's OpenTelemetry traces and metrics
+//                                      (APPLICATIONINSIGHTS_CONNECTION_STRING)
 //
 // Microsoft Graph application permissions (User.Invite.All, GroupMember.ReadWrite.All, User.Read.All,
 // Organization.Read.All) are NOT granted here: Graph app role assignments are Entra objects, which ARM/Bicep cannot
 // create without the Microsoft Graph Bicep extension (and a deployment principal that itself holds
 // AppRoleAssignment.ReadWrite.All). A tenant admin grants them once after the first deployment; the exact commands
 // are in docs/deployment.md ("Grant Microsoft Graph permissions to the managed identity").
+//
+// Deployable by a Contributor: with assignStorageRole=false the template creates no role assignment, and an Owner
+// or User Access Administrator runs the one `az role assignment create` in docs/deployment.md afterwards.
+// No Bicep compiler can be installed from npm or Debian; scripts/check-infra.ts (run by
+// test/unit/infra.test.ts) checks this file's resource types, API versions, app settings and security settings.
 //
 // Kept compatible with Bicep CLI v0.9.1 (the version m365agents.yml asks the toolkit to download):
 // no lambdas, no user-defined types, no safe-dereference operators.
@@ -38,11 +46,22 @@ param botServiceSku string = 'F0'
 param location string = resourceGroup().location
 
 @allowed([
-  'connectionString'
   'managedIdentity'
+  'connectionString'
 ])
-@description('How the bot reaches Azure Storage. connectionString: AZURE_STORAGE_CONNECTION_STRING app setting (the run contract; account key in the app settings). managedIdentity: no key, shared-key access disabled, the identity gets Storage Table Data Contributor and the app gets AZURE_STORAGE_ACCOUNT_URL; only for a bot build that reads AZURE_STORAGE_ACCOUNT_URL.')
-param storageAuth string = 'connectionString'
+@description('How the bot reaches Azure Storage. managedIdentity (default): AZURE_STORAGE_ACCOUNT_URL app setting, the managed identity with Storage Table Data Contributor, shared-key access disabled, no key in any setting. connectionString: AZURE_STORAGE_CONNECTION_STRING with the account key in the app settings (not recommended; only where Entra auth to storage is impossible).')
+param storageAuth string = 'managedIdentity'
+
+@description('Create the Storage Table Data Contributor role assignment for the managed identity. Needs Owner or User Access Administrator (Microsoft.Authorization/roleAssignments/write). false: a Contributor can deploy, and an Owner runs the az role assignment create command in docs/deployment.md afterwards.')
+param assignStorageRole bool = true
+
+@minValue(30)
+@maxValue(730)
+@description('Days the Log Analytics workspace keeps the bot\'s telemetry.')
+param logRetentionDays int = 30
+
+@description('Base URL of the docs folder that refusal cards link to (DOCS_BASE_URL). Empty: the bot\'s default.')
+param docsBaseUrl string = ''
 
 // --- run contract (PRODUCT.md section 7) -----------------------------------------------------------------------
 @allowed([
@@ -118,15 +137,57 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   }
 }
 
-// Lets the identity read and write tables with an Entra token (managedIdentity mode). Harmless in
-// connectionString mode, and it makes switching modes a one-parameter change.
-resource storageTableRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+// Lets the identity read and write tables with an Entra token (managedIdentity mode). Optional: without
+// the right to write role assignments, deploy with assignStorageRole=false and grant it afterwards.
+resource storageTableRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (assignStorageRole && !useStorageKey) {
   name: guid(storage.id, identity.id, storageTableDataContributorRoleId)
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributorRoleId)
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
+  }
+}
+
+resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: '${resourceBaseName}-logs'
+  location: location
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: logRetentionDays
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: '${resourceBaseName}-ai'
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logs.id
+    IngestionMode: 'LogAnalytics'
+    RetentionInDays: logRetentionDays
+  }
+}
+
+// App Service console logs (the bot's pino JSON lines, with trace_id) go to the same workspace.
+resource webAppDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: webApp
+  properties: {
+    workspaceId: logs.id
+    logs: [
+      {
+        category: 'AppServiceConsoleLogs'
+        enabled: true
+      }
+      {
+        category: 'AppServiceHTTPLogs'
+        enabled: true
+      }
+    ]
   }
 }
 
@@ -202,6 +263,15 @@ var baseAppSettings = [
     name: 'LOG_LEVEL'
     value: logLevel
   }
+  {
+    name: 'DOCS_BASE_URL'
+    value: docsBaseUrl
+  }
+  // Telemetry: src/telemetry.ts turns OpenTelemetry on when this is set (an ingestion endpoint and key, not a credential)
+  {
+    name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+    value: appInsights.properties.ConnectionString
+  }
   // Runtime
   {
     name: 'NODE_ENV'
@@ -221,17 +291,22 @@ var baseAppSettings = [
   }
 ]
 
-var storageSettings = useStorageKey ? [
+// The opt-in key mode (storageAuth=connectionString). scripts/check-infra.ts allows an account key nowhere else.
+var keyStorageSettings = [
   {
     name: 'AZURE_STORAGE_CONNECTION_STRING'
     value: 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
   }
-] : [
+]
+
+var identityStorageSettings = [
   {
     name: 'AZURE_STORAGE_ACCOUNT_URL'
     value: storage.properties.primaryEndpoints.table
   }
 ]
+
+var storageSettings = useStorageKey ? keyStorageSettings : identityStorageSettings
 
 resource webApp 'Microsoft.Web/sites@2023-12-01' = {
   name: resourceBaseName
@@ -264,10 +339,19 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
   ]
 }
 
-// No FTP basic-auth publishing. (SCM basic auth stays available: zip deploy tools may still use it.)
+// No basic-auth publishing at all: neither FTP nor SCM (Kudu). Zip deploy authenticates with an Entra token
+// (`az webapp deploy`, the Agents Toolkit's azureAppService/zipDeploy), which needs no publishing credentials.
 resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01' = {
   parent: webApp
   name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01' = {
+  parent: webApp
+  name: 'scm'
   properties: {
     allow: false
   }
@@ -306,9 +390,8 @@ resource teamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
 }
 
 // Outputs: the Agents Toolkit's arm/deploy writes each one to env/.env.<env> under the same name.
-// BOT_ID and AAD_APP_CLIENT_ID fill the Teams manifest (bots[0].botId, webApplicationInfo.id).
+// BOT_ID fills the Teams manifest (bots[0].botId).
 output BOT_ID string = identity.properties.clientId
-output AAD_APP_CLIENT_ID string = identity.properties.clientId
 output BOT_TENANT_ID string = tenantId
 output BOT_MANAGED_IDENTITY_PRINCIPAL_ID string = identity.properties.principalId
 output BOT_DOMAIN string = webApp.properties.defaultHostName
@@ -316,3 +399,6 @@ output BOT_ENDPOINT string = 'https://${webApp.properties.defaultHostName}'
 output BOT_WEB_APP_NAME string = webApp.name
 output BOT_AZURE_APP_SERVICE_RESOURCE_ID string = webApp.id
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.name
+output AZURE_STORAGE_ACCOUNT_ID string = storage.id
+output STORAGE_ROLE_ASSIGNED bool = assignStorageRole && !useStorageKey
+output APPLICATIONINSIGHTS_NAME string = appInsights.name

@@ -35,6 +35,7 @@ import { TeamRoster } from './teams/roster';
 import { TeamResolver } from './teams/teamContext';
 import { TeamsChangeNotifier } from './teams/cardUpdates';
 import { TeamsCardPublisher } from './teams/proactive';
+import { setDocsBaseUrl } from './text/docs';
 import { textsFor } from './text/en';
 
 export interface App {
@@ -73,6 +74,7 @@ export interface AppOverrides {
 }
 
 export function createApp(config: AppConfig, logger: Logger, overrides: AppOverrides = {}): App {
+  setDocsBaseUrl(config.docsBaseUrl);
   const { credential, kind } = createGraphCredential(config.graph);
   logger.info({ graph: config.graph.baseUrl, authority: config.graph.authorityHost, credential: kind, anonymousBot: config.bot.anonymous }, 'starting');
   if (config.bot.anonymous) logger.warn('BOT_ALLOW_ANONYMOUS=true: requests are NOT authenticated. Local tools only, never production.');

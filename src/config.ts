@@ -82,7 +82,19 @@ export interface AppConfig {
   logLevel: string;
   /** Where people reach this bot's own links (the audit export); App Service's host name when not set. */
   publicBaseUrl: string;
+  /** Base URL of this project's docs folder; refusal cards link to the tenant prerequisites in deployment.md there. */
+  docsBaseUrl: string;
+  /** Application Insights through OpenTelemetry; undefined (off, nothing loaded) without a connection string. */
+  telemetry?: TelemetryConfig;
 }
+
+export interface TelemetryConfig {
+  /** Application Insights connection string (InstrumentationKey=...;IngestionEndpoint=...). Not a secret, but kept out of logs. */
+  connectionString: string;
+}
+
+/** Where the docs of this project live; DOCS_BASE_URL points refusal cards at a copy of your own. */
+export const DEFAULT_DOCS_BASE_URL = 'https://www.contoso.com/guest-pass/docs';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -176,6 +188,16 @@ const envSchema = z.object({
   AZURE_STORAGE_ACCOUNT_URL: optionalText.pipe(httpsUrlOrUndefined),
   PUBLIC_BASE_URL: optionalText.pipe(z.url({ message: 'must be a URL' }).optional()),
   WEBSITE_HOSTNAME: optionalText,
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.pipe(
+    z
+      .string()
+      .refine((v) => /(^|;)\s*InstrumentationKey\s*=\s*[0-9a-f-]{36}\s*(;|$)/i.test(v), {
+        message: 'must be an Application Insights connection string (InstrumentationKey=<guid>;IngestionEndpoint=https://...)',
+      })
+      .refine((v) => !/(^|;)\s*IngestionEndpoint\s*=\s*http:/i.test(v), { message: 'IngestionEndpoint must be https' })
+      .optional(),
+  ),
+  DOCS_BASE_URL: httpsUrl(DEFAULT_DOCS_BASE_URL),
   LOG_LEVEL: optionalText.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info')),
 });
 
@@ -266,6 +288,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     storageConnectionString: e.AZURE_STORAGE_CONNECTION_STRING,
     storageAccountUrl: e.AZURE_STORAGE_ACCOUNT_URL,
     logLevel: e.LOG_LEVEL,
+    docsBaseUrl: e.DOCS_BASE_URL,
+    telemetry: e.APPLICATIONINSIGHTS_CONNECTION_STRING ? { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING } : undefined,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? (e.WEBSITE_HOSTNAME ? `https://${e.WEBSITE_HOSTNAME}` : `http://localhost:${e.PORT ?? 3978}`)).replace(/\/+$/, ''),
   };
 }

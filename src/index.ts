@@ -1,10 +1,12 @@
-// Entry point: configuration, logger, the app, the port, and a clean stop. Nothing else.
-import { ConfigError, loadConfig } from './config';
-import { createLogger } from './logger';
-import { createApp } from './app';
+// Entry point: configuration, telemetry (only when configured, and before anything it instruments is loaded),
+// logger, the app, the port, and a clean stop. Nothing else.
+//
+// The app is loaded with a dynamic import so that src/telemetry.ts can hook http and the Azure SDK first.
+// Without APPLICATIONINSIGHTS_CONNECTION_STRING, src/telemetry.ts and OpenTelemetry are never loaded.
+import { ConfigError, loadConfig, type AppConfig } from './config';
 
-function main(): void {
-  let config;
+async function main(): Promise<void> {
+  let config: AppConfig;
   try {
     config = loadConfig();
   } catch (e) {
@@ -14,7 +16,12 @@ function main(): void {
     }
     throw e;
   }
-  const logger = createLogger(config.logLevel);
+  const telemetry = config.telemetry ? (await import('./telemetry.js')).startTelemetry(config.telemetry) : undefined;
+  const { createLogger } = await import('./logger.js');
+  const { createApp } = await import('./app.js');
+
+  const logger = createLogger(config.logLevel, undefined, telemetry?.logFields);
+  if (telemetry) logger.info('telemetry: Application Insights through OpenTelemetry');
   const app = createApp(config, logger);
   void app.listen(config.port, config.host);
 
@@ -22,13 +29,16 @@ function main(): void {
     logger.info({ signal }, 'stopping: finishing in-flight turns');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    void app.close().then(() => {
-      logger.info('stopped');
-      process.exit(0);
-    });
+    void app
+      .close()
+      .then(() => telemetry?.shutdown())
+      .then(() => {
+        logger.info('stopped');
+        process.exit(0);
+      });
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
-main();
+void main();

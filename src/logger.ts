@@ -17,8 +17,25 @@ export const REDACTED_PATHS = [
   '*.clientSecret',
   'password',
   '*.password',
+  'connectionString',
+  '*.connectionString',
 ];
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, base: { service: 'guest-pass' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
+/**
+ * Fields added to every line, child loggers included (each turn's logger is a child): with telemetry on,
+ * src/telemetry.ts passes the active span's trace_id and span_id, so a turn's lines join its request in
+ * Application Insights. Without telemetry there is no mixin at all.
+ */
+export type LogFields = () => Record<string, string>;
+
+export function createLogger(level: string, destination?: pino.DestinationStream, fields?: LogFields): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'guest-pass' },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      ...(fields ? { mixin: fields } : {}),
+    },
+    destination,
+  );
 }

@@ -2,6 +2,7 @@
 // objects of the same shape (the card's *invitation* language already follows the Teams locale).
 import type { FailureCode, FieldErrorCode, RefusalCode } from '../domain/errors';
 import type { OutcomeKind, SubjectState } from '../domain/outcome';
+import { tenantDocsLink } from './docs';
 
 export const en = {
   product: 'Guest Pass',
@@ -104,13 +105,13 @@ export const en = {
     domainNotAllowed: (domain: string) => `Addresses at ${domain} are not on your organization's list of allowed domains. Your Guest Pass admin sets this list (ALLOWED_DOMAINS).`,
     domainBlocked: (domain: string) => `Addresses at ${domain} are blocked by your organization. Your Guest Pass admin sets this list (BLOCKED_DOMAINS).`,
     groupForbidsGuests: () =>
-      "This team's Microsoft 365 group does not allow guests. A tenant admin can allow them in the group's settings (AllowToAddGuests).",
+      `This team's Microsoft 365 group does not allow guests. A tenant admin can allow them in the group's settings (AllowToAddGuests). ${tenantDocsLink('tenant-group-allow-guests')}`,
     tenantBlocksDomain: (domain: string) =>
-      `Your organization's B2B collaboration settings do not allow invitations to ${domain}. A tenant admin can change the allowed or blocked domains under External collaboration settings in Microsoft Entra.`,
+      `Your organization's B2B collaboration settings do not allow invitations to ${domain}. A tenant admin can change the allowed or blocked domains under External collaboration settings in Microsoft Entra. ${tenantDocsLink('tenant-collaboration-domains')}`,
     crossTenantBlocked: (domain: string) =>
-      `The invitation to ${domain} is blocked by cross-tenant access settings. A tenant admin should check Microsoft Entra > External Identities > Cross-tenant access settings (default and per-organization B2B collaboration).`,
+      `The invitation to ${domain} is blocked by cross-tenant access settings. A tenant admin should check Microsoft Entra > External Identities > Cross-tenant access settings (default and per-organization B2B collaboration). ${tenantDocsLink('tenant-cross-tenant-access')}`,
     guestInvitationsDisabled: () =>
-      'Guest invitations are turned off for your organization. A tenant admin can change this under External collaboration settings in Microsoft Entra.',
+      `Guest invitations are turned off for your organization. A tenant admin can change this under External collaboration settings in Microsoft Entra. ${tenantDocsLink('tenant-guest-invite-restrictions')}`,
     resendNotNeeded: () => 'This guest has already accepted an invitation: there is nothing to resend.',
     resendNotInvitedHere: () =>
       "This guest was invited outside Guest Pass or by another team, so Guest Pass cannot send them a new invitation link. They were added to this team; ask whoever invited them, or your IT admin, to resend their invitation.",
@@ -122,8 +123,8 @@ export const en = {
     throttled: () => 'Microsoft Graph is busy and asked us to slow down. Nothing more was done; try again in a minute.',
     missingPermission: (permission: string) =>
       permission === 'sign-in'
-        ? 'Guest Pass could not sign in to Microsoft Entra. A tenant admin should check its app registration and credentials.'
-        : `Guest Pass lacks the Microsoft Graph permission ${permission || 'it needs'}. A tenant admin must grant it (application permission, with admin consent).`,
+        ? `Guest Pass could not sign in to Microsoft Entra. A tenant admin should check its app registration and credentials. ${tenantDocsLink('tenant-graph-permissions')}`
+        : `Guest Pass lacks the Microsoft Graph permission ${permission || 'it needs'}. A tenant admin must grant it (application permission, with admin consent). ${tenantDocsLink('tenant-graph-permissions')}`,
     graphUnavailable: () => 'Microsoft Graph did not answer. Nothing more was done; try again in a few minutes.',
     graphRejected: () => 'Microsoft Graph refused the request.',
     userNotFound: (domain: string) =>

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { PNG } from 'pngjs';
-import { PackageError, checkIcon, createZip, packageApp, parseEnvFile } from '../../scripts/package-app';
+import { PackageError, checkIcon, createZip, packageApp, parseEnvFile, validateAgainstBundledSchema } from '../../scripts/package-app';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const APP_DIR = path.join(ROOT, 'appPackage');
@@ -105,16 +105,12 @@ void describe('Teams app package', () => {
     const m = result.manifest as {
       id: string;
       bots: { botId: string }[];
-      webApplicationInfo: { id: string; resource: string };
       validDomains: string[];
     };
     assert.equal(m.id, env['TEAMS_APP_ID']);
     assert.equal(m.bots[0]?.botId, env['BOT_ID']);
-    assert.equal(m.webApplicationInfo.id, env['AAD_APP_CLIENT_ID']);
-    assert.equal(m.webApplicationInfo.resource, `api://botid-${env['BOT_ID']}`);
     assert.deepEqual(m.validDomains, [env['BOT_DOMAIN']]);
     assert.deepEqual(result.placeholders, [
-      'AAD_APP_CLIENT_ID',
       'APP_NAME_SUFFIX',
       'BOT_DOMAIN',
       'BOT_ID',
@@ -126,11 +122,31 @@ void describe('Teams app package', () => {
     ]);
   });
 
-  void it('declares the bot in team, personal and group chat scopes with its commands and RSC permission', () => {
+  void it('uses the newest manifest schema @microsoft/app-manifest bundles, and validates against it offline', async () => {
+    const schemaDir = path.join(path.dirname(require.resolve('@microsoft/app-manifest/package.json')), 'build', 'json-schemas', 'teams');
+    const newest = fs
+      .readdirSync(schemaDir)
+      .filter((d) => /^v\d+\.\d+$/.test(d))
+      .map((d) => d.slice(1))
+      .sort((a, b) => Number(a.split('.')[0]) - Number(b.split('.')[0]) || Number(a.split('.')[1]) - Number(b.split('.')[1]))
+      .pop();
+    const template = JSON.parse(fs.readFileSync(path.join(APP_DIR, 'manifest.json'), 'utf8')) as { manifestVersion: string; $schema: string };
+    assert.equal(template.manifestVersion, newest, `manifestVersion is the newest bundled schema (v${newest})`);
+    assert.equal(template.$schema, `https://developer.microsoft.com/en-us/json-schemas/teams/v${newest}/MicrosoftTeams.schema.json`);
+    assert.deepEqual(await validateAgainstBundledSchema(result.manifest), [], 'the filled manifest is valid against the bundled schema');
+  });
+
+  void it('asks for nothing the bot does not use: no webApplicationInfo, no resource-specific consent', () => {
+    const m = result.manifest as Record<string, unknown>;
+    assert.equal(m['webApplicationInfo'], undefined, 'no Entra app: the bot signs nobody in');
+    assert.equal(m['authorization'], undefined, 'no RSC permission: the roster comes from the Bot Framework API, which needs none');
+    assert.deepEqual(m['permissions'], ['identity', 'messageTeamMembers']);
+  });
+
+  void it('declares the bot in team, personal and group chat scopes with its commands', () => {
     const m = result.manifest as {
       manifestVersion: string;
       bots: { scopes: string[]; commandLists: { scopes: string[]; commands: { title: string }[] }[] }[];
-      authorization: { permissions: { resourceSpecific: { name: string; type: string }[] } };
     };
     assert.ok(Number(m.manifestVersion) >= 1.25, `manifestVersion ${m.manifestVersion} is 1.25 or later`);
     const bot = m.bots[0];
@@ -140,7 +156,6 @@ void describe('Teams app package', () => {
     assert.deepEqual(team?.commands.map((c) => c.title), ['invite', 'status', 'guests', 'requests', 'audit', 'help']);
     const covered = new Set(bot.commandLists.flatMap((l) => l.scopes));
     assert.deepEqual([...covered].sort(), ['groupChat', 'personal', 'team']);
-    assert.deepEqual(m.authorization.permissions.resourceSpecific, [{ name: 'TeamMember.Read.Group', type: 'Application' }]);
   });
 
   void it('puts exactly manifest.json, color.png and outline.png at the root of the zip', () => {

@@ -1,7 +1,7 @@
 // The run contract (PRODUCT.md section 7), read and validated in one place.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, DEFAULT_DOCS_BASE_URL, loadConfig } from '../../src/config';
 
 const graph = { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's' };
 const problemsOf = (env: Record<string, string>) => {
@@ -95,5 +95,24 @@ describe('configuration', () => {
   it('refuses a HOST that is not an IP address', () => {
     assert.match(problemsOf({ ...graph, BOT_ALLOW_ANONYMOUS: 'true', HOST: 'my laptop' }).join(), /HOST: must be an IP address/);
     assert.match(problemsOf({ ...graph, BOT_ALLOW_ANONYMOUS: 'true', HOST: '127.0.0.1:3978' }).join(), /HOST: must be an IP address/);
+  });
+  it('turns telemetry on only with an Application Insights connection string, and checks its shape', () => {
+    const anon = { ...graph, BOT_ALLOW_ANONYMOUS: 'true' };
+    assert.equal(loadConfig(anon).telemetry, undefined);
+    assert.equal(loadConfig({ ...anon, APPLICATIONINSIGHTS_CONNECTION_STRING: '  ' }).telemetry, undefined, 'empty is unset');
+    const cs = 'InstrumentationKey=00000000-0000-4000-8000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/';
+    assert.deepEqual(loadConfig({ ...anon, APPLICATIONINSIGHTS_CONNECTION_STRING: cs }).telemetry, { connectionString: cs });
+    assert.match(problemsOf({ ...anon, APPLICATIONINSIGHTS_CONNECTION_STRING: 'not-a-connection-string' }).join(), /APPLICATIONINSIGHTS_CONNECTION_STRING: must be an Application Insights connection string/);
+    assert.match(
+      problemsOf({ ...anon, APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-4000-8000-000000000000;IngestionEndpoint=http://x/' }).join(),
+      /IngestionEndpoint must be https/,
+    );
+  });
+
+  it('links refusal cards to DOCS_BASE_URL, an https URL, by default the project docs', () => {
+    const anon = { ...graph, BOT_ALLOW_ANONYMOUS: 'true' };
+    assert.equal(loadConfig(anon).docsBaseUrl, DEFAULT_DOCS_BASE_URL);
+    assert.equal(loadConfig({ ...anon, DOCS_BASE_URL: 'https://wiki.contoso.com/guest-pass/' }).docsBaseUrl, 'https://wiki.contoso.com/guest-pass');
+    assert.match(problemsOf({ ...anon, DOCS_BASE_URL: 'http://wiki.contoso.com' }).join(), /DOCS_BASE_URL: must be an https/);
   });
 });
