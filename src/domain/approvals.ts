@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { ValidInvite } from './email';
 import type { InvitationOutcome } from './outcome';
 import type { Person } from './invitationRecords';
-import { ConcurrencyError, type DocumentStore } from './store';
+import { ConcurrencyError, deleteExpiredDocuments, type DocumentStore } from './store';
 
 export type RequestStatus = 'open' | 'approved' | 'declined';
 
@@ -132,20 +132,8 @@ export class ApprovalRequests {
    */
   async deleteDecided(olderThanMs: number, limit: number): Promise<number> {
     const cutoff = new Date(this.now().getTime() - olderThanMs).toISOString();
-    let deleted = 0;
-    for (const doc of await this.store.list<ApprovalRequest>(COLLECTION)) {
-      if (deleted >= limit) break;
-      const r = doc.value;
-      const finished = r.status === 'declined' || (r.status === 'approved' && r.outcome !== undefined);
-      if (!finished || !r.decidedAt || r.decidedAt > cutoff) continue;
-      try {
-        await this.store.delete(COLLECTION, doc.key, { ifMatch: doc.etag });
-        deleted++;
-      } catch (e) {
-        if (!(e instanceof ConcurrencyError)) throw e;
-      }
-    }
-    return deleted;
+    const finished = (r: ApprovalRequest) => r.status === 'declined' || (r.status === 'approved' && r.outcome !== undefined);
+    return deleteExpiredDocuments<ApprovalRequest>(this.store, COLLECTION, (r) => finished(r) && !!r.decidedAt && r.decidedAt <= cutoff, limit);
   }
 
   /** Open requests older than the reminder age that have not been reminded yet. */

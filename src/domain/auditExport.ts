@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { AuditEntry, AuditLog } from './audit';
 import { toCsv } from './csv';
 import type { Person } from './invitationRecords';
-import { ConcurrencyError, type DocumentStore } from './store';
+import { ConcurrencyError, deleteExpiredDocuments, type DocumentStore } from './store';
 
 interface ExportGrant {
   groupId: string;
@@ -90,17 +90,6 @@ export class AuditExports {
   /** Background retention: deletes grants past their expiry (used or not), at most `limit` per call. */
   async deleteExpired(limit: number): Promise<number> {
     const now = this.now().toISOString();
-    let deleted = 0;
-    for (const doc of await this.store.list<ExportGrant>(COLLECTION)) {
-      if (deleted >= limit) break;
-      if (doc.value.expiresAt > now) continue;
-      try {
-        await this.store.delete(COLLECTION, doc.key, { ifMatch: doc.etag });
-        deleted++;
-      } catch (e) {
-        if (!(e instanceof ConcurrencyError)) throw e;
-      }
-    }
-    return deleted;
+    return deleteExpiredDocuments<ExportGrant>(this.store, COLLECTION, (g) => g.expiresAt <= now, limit);
   }
 }

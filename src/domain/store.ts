@@ -27,3 +27,22 @@ export interface DocumentStore {
   /** True when the store answers (readiness probe). */
   ping(): Promise<boolean>;
 }
+
+/**
+ * Background retention: deletes the documents of a collection that `expired` says are done with,
+ * at most `limit` per call. A document changed meanwhile (ETag) is left for the next call.
+ */
+export async function deleteExpiredDocuments<T>(store: DocumentStore, collection: string, expired: (value: T) => boolean, limit: number): Promise<number> {
+  let deleted = 0;
+  for (const doc of await store.list<T>(collection)) {
+    if (deleted >= limit) break;
+    if (!expired(doc.value)) continue;
+    try {
+      await store.delete(collection, doc.key, { ifMatch: doc.etag });
+      deleted++;
+    } catch (e) {
+      if (!(e instanceof ConcurrencyError)) throw e;
+    }
+  }
+  return deleted;
+}

@@ -9,8 +9,9 @@ import { InvitationRecords } from '../../src/domain/invitationRecords';
 import { InviteIntents } from '../../src/domain/inviteIntents';
 import { AuditLog } from '../../src/domain/audit';
 import { PendingAdds } from '../../src/domain/pendingAdds';
-import type { DocumentStore, WriteCondition } from '../../src/domain/store';
+import type { DocumentStore } from '../../src/domain/store';
 import { MemoryStore } from '../../src/store/memoryStore';
+import { FailingWrites } from '../support/failingStore';
 
 const ambiguous = () => new DirectoryError('unavailable', 'x', {}, undefined, true);
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -73,33 +74,6 @@ class ScriptedDirectory implements GuestDirectory {
   }
 }
 
-/** A store whose next `failures` writes to the named collections fail. */
-class FailingWrites implements DocumentStore {
-  failures = 0;
-  constructor(
-    private readonly inner: DocumentStore,
-    private readonly collections: string[],
-  ) {}
-  get<T>(c: string, k: string) {
-    return this.inner.get<T>(c, k);
-  }
-  async put<T>(c: string, k: string, v: T, condition?: WriteCondition) {
-    if (this.collections.includes(c) && this.failures > 0) {
-      this.failures--;
-      throw new Error(`store unavailable (${c})`);
-    }
-    return this.inner.put(c, k, v, condition);
-  }
-  list<T>(c: string, prefix?: string) {
-    return this.inner.list<T>(c, prefix);
-  }
-  delete(c: string, k: string, condition?: { ifMatch: string }) {
-    return this.inner.delete(c, k, condition);
-  }
-  ping() {
-    return this.inner.ping();
-  }
-}
 
 function setUp(directory: ScriptedDirectory, options: { leaseMs?: number; store?: DocumentStore } = {}) {
   const store = options.store ?? new MemoryStore();
