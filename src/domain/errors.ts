@@ -38,6 +38,7 @@ export type FieldErrorCode =
   | 'emailDomainInvalid'
   | 'displayNameTooLong'
   | 'displayNameControlCharacter'
+  | 'displayNameIsEmail'
   | 'messageTooLong'
   | 'bulkTooLong';
 

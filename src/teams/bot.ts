@@ -74,6 +74,15 @@ type TeamTurn = Turn & { team: TeamRef; caller: Person };
 
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 
+/**
+ * The message as Teams wrote it: its `text/html` attachment keeps the line breaks (`<br>`, `<p>`,
+ * `<div>`) of a list typed with Shift+Enter, which `text` may have joined. Undefined without one.
+ */
+function htmlOf(activity: TurnContext['activity']): string | undefined {
+  const html = activity.attachments?.find((a) => a.contentType === 'text/html' && typeof a.content === 'string')?.content as string | undefined;
+  return html && html.trim() !== '' ? html : undefined;
+}
+
 export class GuestPassBot extends TeamsActivityHandler {
   private readonly commands: { [K in Command['kind']]: (turn: Turn, command: Extract<Command, { kind: K }>) => Promise<void> } = {
     invite: (turn, command) => this.inviteByCommand(turn, command),
@@ -83,7 +92,7 @@ export class GuestPassBot extends TeamsActivityHandler {
     audit: (turn) => this.auditExport(turn),
     requests: (turn) => this.listRequests(turn),
     help: (turn) => this.reply(turn, turn.texts.help),
-    unknown: (turn, command) => this.reply(turn, turn.texts.unknownCommand(shownAsText(command.word, 'message'))),
+    unknown: (turn, command) => this.reply(turn, turn.texts.unknownCommandClosest(shownAsText(command.word, 'message'), command.closest, turn.texts.commandExamples[command.closest])),
     tooLong: (turn, command) => this.reply(turn, turn.texts.commandTooLong(command.length, command.max)),
   };
 
@@ -141,7 +150,7 @@ export class GuestPassBot extends TeamsActivityHandler {
       return;
     }
     const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
-    const command = parseCommand(text);
+    const command = parseCommand(htmlOf(context.activity) ?? text);
     turn.log.info({ command: command.kind }, 'command');
     if (context.activity.conversation?.conversationType === 'personal' && (command.kind === 'invite' || command.kind === 'inviteCard')) {
       await this.reply(turn, turn.texts.personalChat);
@@ -268,9 +277,12 @@ export class GuestPassBot extends TeamsActivityHandler {
       return { card, publicCard: card };
     }
     const list = parseInviteLines(typed.bulk ?? '');
-    if (list.length > 0) {
-      // The card's list (plus the single address, if one was typed too) is a bulk invitation.
-      const lines = typed.email?.trim() ? [...parseInviteLines(`${typed.email} ${typed.displayName ?? ''}`), ...list] : list;
+    const inEmailField = parseInviteLines(typed.email ?? '');
+    if (list.length > 0 || inEmailField.length > 1) {
+      // The card's list (plus the address field, which may name several people too) is a bulk invitation.
+      const one = inEmailField.length === 1 ? inEmailField[0]! : undefined;
+      const single = one ? [{ ...one, displayName: typed.displayName?.trim() || one.displayName, raw: `${typed.email ?? ''} ${typed.displayName ?? ''}`.trim() }] : inEmailField;
+      const lines = [...single, ...list];
       const sendEmail = typed.sendEmail === undefined ? undefined : typed.sendEmail === true || typed.sendEmail === 'true';
       return this.deps.bulk.preview(turn.team, turn.caller, lines, { sendEmail, message: typed.message || undefined, locale: turn.context.activity.locale });
     }

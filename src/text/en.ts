@@ -2,6 +2,7 @@
 // objects of the same shape (the card's *invitation* language already follows the Teams locale).
 import type { FailureCode, FieldErrorCode, RefusalCode } from '../domain/errors';
 import type { OutcomeKind, SubjectState } from '../domain/outcome';
+import type { KnownCommand } from '../domain/commands';
 
 export const en = {
   product: 'Guest Pass',
@@ -21,6 +22,16 @@ export const en = {
   personalChat:
     'Invitations happen in a team channel: @mention Guest Pass there with `/invite alice@fabrikam.com`. Type `help` to see everything I can do.',
   unknownCommand: (word: string) => `I don't know "${word}". Type \`help\` to see what I can do.`,
+  unknownCommandClosest: (word: string, closest: string, example: string) =>
+    `I don't know "${word}". Did you mean \`/${closest}\`? For example: \`@Guest Pass ${example}\`. Type \`help\` to see everything I can do.`,
+  commandExamples: {
+    invite: '/invite alice@fabrikam.com Alice Smith',
+    status: '/status alice@fabrikam.com',
+    guests: '/guests',
+    requests: '/requests',
+    audit: '/audit',
+    help: 'help',
+  } satisfies Record<KnownCommand, string>,
   notInTeam: 'Invitations happen in a team channel: add Guest Pass to a team and @mention it in one of its channels.',
   teamUnknown: 'Teams could not tell me which Microsoft 365 group this team belongs to, so nothing was done. Try again in a minute; if it persists, reinstall Guest Pass in this team.',
   somethingWentWrong: (ref: string) => `Something went wrong on my side and nothing was changed. Reference: ${ref}.`,
@@ -54,6 +65,7 @@ export const en = {
     emailDomainInvalid: 'Enter a valid email address: the part after @ is not a valid domain.',
     displayNameTooLong: 'The display name can be at most 256 characters.',
     displayNameControlCharacter: 'The display name cannot contain control characters.',
+    displayNameIsEmail: 'A display name cannot be an email address. To invite several people, put each address on its own line, or separate them with spaces, commas or semicolons.',
     messageTooLong: 'The personal message can be at most 1,000 characters.',
     bulkTooLong: 'This list is too long to read: paste at most 1,000 lines (100,000 characters) at a time.',
   } satisfies Record<FieldErrorCode, string>,
