@@ -154,6 +154,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     roles,
     policy: config.policy,
     publisher: new TeamsCardPublisher(adapter, config.bot.appId ?? ''),
+    viewers: (context, team, first) => roster.ownersAnd(context, team, first),
     logger,
   });
 

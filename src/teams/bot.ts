@@ -109,7 +109,8 @@ export class GuestPassBot extends TeamsActivityHandler {
     declineRequest: (turn, data) => this.decide(turn, data, 'declined'),
     confirmBulk: (turn, data) => this.deps.bulk.confirm(turn.context, turn.team, turn.caller, data),
     cancelBulk: (turn, data) => this.deps.bulk.cancel(turn.team, turn.caller, data, turn.context.activity.locale),
-    bulkResultsCsv: (turn, data) => this.deps.bulk.resultsCsv(turn.team, turn.caller, data, turn.context.activity.locale),
+    bulkResultsCsv: async (turn, data) => this.deps.bulk.resultsCsv(turn.team, turn.caller, data, turn.context.activity.locale, await this.bulkViewers(turn)),
+    showBulkResults: async (turn, data) => this.deps.bulk.resultsView(turn.team, turn.caller, data, turn.context.activity.locale, await this.bulkViewers(turn)),
   };
 
   constructor(private readonly deps: BotDeps) {
@@ -118,6 +119,11 @@ export class GuestPassBot extends TeamsActivityHandler {
       await this.handleMessage(context);
       await next();
     });
+  }
+
+  /** Who gets the owners' copy of a finished bulk card: the owners and the clicker. */
+  private bulkViewers(turn: TeamTurn): Promise<string[]> {
+    return this.deps.roster.ownersAnd(turn.context, turn.team, [turn.caller.id]);
   }
 
   private turnOf(context: TurnContext): Turn {

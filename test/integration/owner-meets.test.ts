@@ -1,0 +1,83 @@
+// What a team owner meets (issue 12), through /api/messages as Teams sends it: several people on
+// one line, line breaks from the HTML, the nearest command, requests decided where owners see them,
+// words that follow the facts, bulk that reads well, dates and limits, two languages.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { cardAction, mentionMessage, USERS, type TestUser, type Where } from '../support/activities';
+import { actionTitles, cardOf, cardText } from '../support/connector';
+import { useHarness } from '../support/harness';
+
+const h = useHarness({ overrides: { memberAddBackoffMs: [50] } });
+const where: Where = { get serviceUrl() { return h.where.serviceUrl; } };
+const say = (from: TestUser, text: string) => h.say(from, text);
+const invitationsTo = (email: string) => h.sandbox.snapshot().invitations.filter((i) => i.invitedUserEmailAddress === email);
+const valueOf = (res: { body: unknown }) => (res.body as { value: unknown }).value;
+
+/** Posts a message the way Teams does when it keeps the typed line breaks only in the HTML attachment. */
+async function sayHtml(from: TestUser, text: string, html: string) {
+  const activity = { ...mentionMessage({ serviceUrl: h.where.serviceUrl }, from, text), attachments: [{ contentType: 'text/html', content: html }] };
+  const res = await h.post(activity);
+  assert.equal(res.status, 200);
+  return h.connector.waitFor((a) => a.method === 'POST' && a.targetId === activity.id);
+}
+
+describe('several people on one line', () => {
+  it('invites both through the bulk preview, never with an address as a name', async () => {
+    const reply = await say(USERS.alexOwner, '/invite sam@fabrikam.com tom@fabrikam.com');
+    const text = cardText(cardOf(reply));
+    assert.match(text, /Invite 2 people to this team\?/);
+    assert.match(text, /sam@fabrikam\.com/);
+    assert.match(text, /tom@fabrikam\.com/);
+    assert.equal(invitationsTo('sam@fabrikam.com').length, 0, 'nothing is sent before Confirm');
+  });
+
+  it('reads commas and semicolons as separators too', async () => {
+    const reply = await say(USERS.alexOwner, '/invite sam@fabrikam.com, tom@fabrikam.com; uma@fabrikam.com');
+    assert.match(cardText(cardOf(reply)), /Invite 3 people to this team\?/);
+  });
+
+  it('turns an address typed as the display name on the card into a field error', async () => {
+    const form = await say(USERS.alexOwner, 'invite');
+    const res = await h.post(cardAction(where, USERS.alexOwner, 'invite', { email: 'sam@fabrikam.com', displayName: 'tom@fabrikam.com' }, form.id));
+    assert.match(cardText(valueOf(res)), /A display name cannot be an email address/);
+    assert.equal(invitationsTo('sam@fabrikam.com').length, 0);
+  });
+});
+
+describe('line breaks as Teams sends them', () => {
+  it('reads a list typed with Shift+Enter from the HTML attachment, though the text joined it', async () => {
+    const reply = await sayHtml(
+      USERS.alexOwner,
+      '/invitehenry@fabrikam.comivy@fabrikam.com',
+      '<p><at>Guest Pass</at>&nbsp;/invite<br>henry@fabrikam.com<br>ivy@fabrikam.com</p>',
+    );
+    assert.match(cardText(cardOf(reply)), /Invite 2 people to this team\?/);
+  });
+
+  it('answers an unknown command with the closest one and an example', async () => {
+    const reply = await say(USERS.alexOwner, '/stauts alice@fabrikam.com');
+    assert.match(String(reply.activity.text), /Did you mean `\/status`\?/);
+    assert.match(String(reply.activity.text), /\/status alice@fabrikam\.com/);
+  });
+});
+
+describe('a bulk invitation that reads well', () => {
+  it('lists each person on the preview, the first 30 by name and address, then how many more', async () => {
+    const list = Array.from({ length: 33 }, (_, i) => `Person ${i + 1} <p${i + 1}@fabrikam.com>`).join('\n');
+    const reply = await say(USERS.alexOwner, `/invite\n${list}`);
+    const text = cardText(cardOf(reply));
+    assert.match(text, /Person 1\n/);
+    assert.match(text, /p30@fabrikam\.com/);
+    assert.doesNotMatch(text, /p31@fabrikam\.com/);
+    assert.match(text, /…and 3 more/);
+  });
+
+  it('cancelled: the card says who cancelled it, when, and has no buttons left', async () => {
+    const preview = await say(USERS.alexOwner, '/invite sam@fabrikam.com tom@fabrikam.com');
+    const jobId = JSON.stringify(cardOf(preview)).match(/"jobId":"([^"]+)"/)![1]!;
+    await h.post(cardAction(where, USERS.meganOwner, 'cancelBulk', { jobId }, preview.id));
+    const shared = h.connector.sharedCard(preview.id);
+    assert.match(cardText(shared), /Cancelled by Megan Bowen on \{\{DATE\(/);
+    assert.deepEqual(actionTitles(shared), []);
+  });
+});
