@@ -104,6 +104,7 @@ export class GuestPassBot extends TeamsActivityHandler {
     [OWNER_VIEW_VERBS.guests]: (turn, data) => this.guestsView(turn, data),
     [OWNER_VIEW_VERBS.requests]: (turn) => this.requestsView(turn),
     [OWNER_VIEW_VERBS.audit]: (turn, data) => this.auditView(turn, data),
+    confirmResend: (turn, data) => this.invitationCard(turn, data, { refresh: false, confirmResend: true }),
     resendInvitation: (turn, data) => this.resend(turn, data),
     approveRequest: (turn, data) => this.decide(turn, data, 'approved'),
     declineRequest: (turn, data) => this.decide(turn, data, 'declined'),
@@ -599,7 +600,7 @@ export class GuestPassBot extends TeamsActivityHandler {
     return (await this.deps.roles.ownerIds(turn.team.groupId)).includes(turn.caller.id);
   }
 
-  private async invitationCard(turn: TeamTurn, data: Record<string, unknown>, options: { refresh: boolean }): Promise<CardAnswer> {
+  private async invitationCard(turn: TeamTurn, data: Record<string, unknown>, options: { refresh: boolean; confirmResend?: boolean }): Promise<CardAnswer> {
     let record = await this.recordFor(turn, data);
     if (!record) return { text: turn.texts.cardExpired };
     if (options.refresh && record.userId) {
@@ -610,7 +611,7 @@ export class GuestPassBot extends TeamsActivityHandler {
       }
     }
     const reveal = await this.mayRevealLink(turn, record);
-    return { card: await recordCard(turn.texts, record, (r) => this.deps.roster.ownersAnd(turn.context, turn.team, [r.invitedBy.id]), reveal) };
+    return { card: await recordCard(turn.texts, record, (r) => this.deps.roster.ownersAnd(turn.context, turn.team, [r.invitedBy.id]), reveal, options.confirmResend) };
   }
 
   private async resend(turn: TeamTurn, data: Record<string, unknown>): Promise<CardAnswer> {

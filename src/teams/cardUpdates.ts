@@ -14,10 +14,10 @@ export type LinkViewers = (record: InvitationRecord) => Promise<string[]>;
 import { shownAsText } from './shownAsText';
 
 /** The result card for a stored invitation; the redeem link only where `reveal` allows. */
-export async function recordCard(texts: Texts, record: InvitationRecord, viewers: LinkViewers, reveal: boolean): Promise<AdaptiveCard> {
+export async function recordCard(texts: Texts, record: InvitationRecord, viewers: LinkViewers, reveal: boolean, confirmResend = false): Promise<AdaptiveCard> {
   const outcome = recordOutcome(record);
   const refreshUserIds = outcome.redeemUrl ? await viewers(record) : [];
-  return resultCard(texts, outcome, { actorName: record.invitedBy.name, revealRedeemUrl: reveal, refreshUserIds });
+  return resultCard(texts, outcome, { actorName: record.invitedBy.name, revealRedeemUrl: reveal, refreshUserIds, confirmResend });
 }
 
 export class TeamsChangeNotifier implements ChangeNotifier {

@@ -13,7 +13,7 @@ export const en = {
     '- `@Guest Pass /invite alice@fabrikam.com Alice Smith`: invite one guest (name optional, may be quoted).',
     '- `@Guest Pass invite`: open the invite card.',
     '- Several lines after `/invite`, one per person (`email`, `email, name` or `Name <email>`): a bulk invite.',
-    '- `/invite --resend alice@fabrikam.com`: a new invitation (and redeem link) for a guest who has not accepted yet.',
+    '- `/invite --resend alice@fabrikam.com`: a new invitation (and invitation link) for a guest who has not accepted yet.',
     '- `@Guest Pass /status alice@fabrikam.com`: where that guest stands.',
     '- `@Guest Pass /guests`: this team\'s guests invited through Guest Pass (owners).',
     '- `@Guest Pass /requests`: invitation requests waiting for an owner (owners).',
@@ -82,9 +82,9 @@ export const en = {
   } satisfies Record<OutcomeKind, string>,
 
   outcomeSummaries: {
-    invited: (name: string) => `${name} is invited as a guest and is a member of this team. They join once they accept the invitation.`,
-    reinvited: (name: string) => `${name} has a new invitation and a new redeem link; the earlier link no longer matters.`,
-    added: (name: string) => `${name} is now a member of this team.`,
+    invited: (name: string) => `Guest Pass invited ${name} as a guest and added them to this team. They can open the team once they accept the invitation.`,
+    reinvited: (name: string) => `${name} has a new invitation and a new invitation link; the earlier link no longer matters.`,
+    added: (name: string) => `Guest Pass added ${name} to this team.`,
     alreadyInTeam: (name: string) => `${name} is already a member of this team: nothing to do.`,
     requested: (name: string) => `Your request to invite ${name} waits for a team owner's approval.`,
     pendingAdd: (name: string) =>
@@ -98,6 +98,12 @@ export const en = {
     `${name} received a guest invitation to your organization, but could not be added to this team.`,
   /** The summary once the guest has redeemed. */
   acceptedSummary: (name: string) => `${name} accepted the invitation and is a member of this team.`,
+  /** The headline once the guest has accepted (an invitation, or the invitation of a guest who was added). */
+  acceptedTitle: 'Accepted',
+  /** An existing guest added to the team who has not accepted their invitation yet. */
+  addedPendingTitle: 'Added: still has to accept',
+  addedPendingSummary: (name: string) =>
+    `Guest Pass added ${name} to this team. They have not accepted their invitation to your organization yet, so they can open the team only once they do.`,
 
   states: {
     PendingAcceptance: 'Pending acceptance',
@@ -215,19 +221,26 @@ export const en = {
     status: 'Status',
     invitationEmail: 'Invitation email',
     emailSent: 'Sent by Microsoft',
-    emailNotSent: 'Not sent: share the redeem link yourself',
+    emailNotSent: 'Not sent: share the invitation link yourself',
     invitedBy: 'Invited by',
+    addedBy: 'Added by',
+    askedBy: 'Asked by',
+    copyLink: 'Copy link: send it to the guest',
+    resendQuestion: (name: string, email: string) =>
+      `Send ${name} another invitation email at ${email}? They get a new invitation link; the one they have stops mattering.`,
+    resendYes: 'Yes, resend',
+    resendNo: 'No, keep it',
     requestedBy: 'Requested by',
     graphCode: 'Graph error code',
     requestId: 'Request ID',
-    redeemLink: 'Redeem link',
-    redeemLinkHint: 'Anyone with this link can start accepting this invitation: share it only with the guest.',
-    redeemLinkHidden: "The redeem link is shown to the inviter and the team's owners.",
-    openRedeemLink: 'Open redeem link',
-    showRedeemLink: 'Show redeem link',
+    redeemLink: 'Invitation link',
+    redeemLinkHint: 'Anyone with this link can start accepting this invitation: copy it and send it only to the guest. (Microsoft Entra calls it the B2B redemption link.)',
+    redeemLinkHidden: "The invitation link is shown to the inviter and the team's owners.",
+    openRedeemLink: 'Open invitation link',
+    showRedeemLink: 'Show invitation link',
     resend: 'Resend invitation',
     refresh: 'Refresh status',
-    notAllowedToSeeLink: "Only the inviter and the team's owners can see the redeem link.",
+    notAllowedToSeeLink: "Only the inviter and the team's owners can see the invitation link.",
     nextStep: 'Next',
     whoMayApprove: 'Who may approve',
   },

@@ -81,3 +81,42 @@ describe('a bulk invitation that reads well', () => {
     assert.deepEqual(actionTitles(shared), []);
   });
 });
+
+describe('words that follow the facts', () => {
+  it('an invitation: "Invited by", the link to copy first, and the headline turns to Accepted', async () => {
+    const reply = await say(USERS.alexOwner, '/invite kim@fabrikam.com Kim');
+    const shared = cardText(cardOf(reply));
+    assert.match(shared, /^Invited$/m);
+    assert.match(shared, /Invited by/);
+    assert.doesNotMatch(shared, /is a member of this team\. They join once/);
+    const own = (await h.connector.viewOf(reply.id, USERS.alexOwner)).card;
+    assert.match(cardText(own), /Copy link/);
+    assert.ok(JSON.stringify(own).includes('"type":"CodeBlock"'), 'the link is in a block Teams lets you copy');
+    assert.ok(actionTitles(own).includes('Open invitation link'));
+    h.sandbox.redeem('kim@fabrikam.com');
+    await h.app.background.runOnce();
+    const update = h.connector.sent.find((s) => s.method === 'PUT' && s.targetId === reply.id);
+    assert.match(cardText(cardOf(update)), /^Accepted$/m);
+  });
+
+  it('an add: "Added by", never "Invited by", and a pending guest "still has to accept"', async () => {
+    const reply = await say(USERS.alexOwner, '/invite lynner@northwind.com');
+    const text = cardText(cardOf(reply));
+    assert.match(text, /Added: still has to accept/);
+    assert.match(text, /Added by/);
+    assert.doesNotMatch(text, /Invited by/);
+    assert.doesNotMatch(text, /is now a member/, 'no sentence says more than the Pending acceptance beside it');
+  });
+
+  it('Resend asks once before another email goes out', async () => {
+    const reply = await say(USERS.alexOwner, '/invite lee@fabrikam.com Lee');
+    const before = invitationsTo('lee@fabrikam.com').length;
+    const ask = await h.post(cardAction(where, USERS.alexOwner, 'confirmResend', { email: 'lee@fabrikam.com' }, reply.id));
+    assert.match(cardText(valueOf(ask)), /Send Lee another invitation email at lee@fabrikam\.com\?/);
+    assert.equal(invitationsTo('lee@fabrikam.com').length, before, 'asking sends nothing');
+    const yes = JSON.stringify(valueOf(ask)).includes('"verb":"resendInvitation"');
+    assert.ok(yes, 'the confirmation carries the resend');
+    await h.post(cardAction(where, USERS.alexOwner, 'resendInvitation', { email: 'lee@fabrikam.com' }, reply.id));
+    assert.equal(invitationsTo('lee@fabrikam.com').length, before + 1);
+  });
+});

@@ -32,7 +32,7 @@ describe('redemption tracking', () => {
     assert.match(text, /Accepted/);
     assert.match(text, /Rose accepted the invitation and is a member of this team/);
     assert.doesNotMatch(text, /Pending acceptance/);
-    assert.doesNotMatch(text, /Show redeem link|Resend/, 'nothing left to redeem or resend');
+    assert.doesNotMatch(text, /Show invitation link|Resend/, 'nothing left to redeem or resend');
   });
 
   it('reads pending guests in batches of ids, not one call per guest', async () => {

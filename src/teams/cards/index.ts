@@ -64,6 +64,9 @@ export interface ResultCardData {
   redeemHidden: boolean;
   canResend: boolean;
   canRefresh: boolean;
+  /** This copy asks the clicker to confirm a resend (theirs alone). */
+  confirmResend: boolean;
+  resendQuestion: string;
   refreshUserIds: string[];
 }
 
@@ -76,6 +79,8 @@ export interface ResultView {
   refreshUserIds: string[];
   personalMessage?: string;
   when?: Date;
+  /** Ask before sending another invitation email (the clicker's copy after Resend). */
+  confirmResend?: boolean;
 }
 
 const STYLES: Record<InvitationOutcome['kind'], ResultCardData['style']> = {
@@ -89,11 +94,30 @@ const STYLES: Record<InvitationOutcome['kind'], ResultCardData['style']> = {
   failed: 'attention',
 };
 
+/** The outcomes where Guest Pass brought someone in: their headline follows their state from then on. */
+const BROUGHT_IN: readonly InvitationOutcome['kind'][] = ['invited', 'reinvited', 'added', 'pendingAdd'];
+
 function summaryOf(texts: Texts, outcome: InvitationOutcome): string {
   const name = shownAsText(outcome.displayName);
   if (outcome.kind === 'refused' && outcome.invitationId) return texts.refusedAfterInvitation(name);
-  if (outcome.state === 'Accepted' && ['invited', 'reinvited', 'added'].includes(outcome.kind)) return texts.acceptedSummary(name);
+  if (outcome.state === 'Accepted' && BROUGHT_IN.includes(outcome.kind)) return texts.acceptedSummary(name);
+  if (outcome.kind === 'added' && outcome.state === 'PendingAcceptance') return texts.addedPendingSummary(name);
   return texts.outcomeSummaries[outcome.kind](name);
+}
+
+/** Invited → Accepted; Added (still has to accept) → Accepted: the headline says where the guest stands now. */
+function titleOf(texts: Texts, outcome: InvitationOutcome): string {
+  if (outcome.state === 'Accepted' && BROUGHT_IN.includes(outcome.kind)) return texts.acceptedTitle;
+  if (outcome.kind === 'added' && outcome.state === 'PendingAcceptance') return texts.addedPendingTitle;
+  return texts.outcomeTitles[outcome.kind];
+}
+
+/** Who did it, in words that follow what happened: "Invited by" only where Guest Pass invited. */
+function actorTitle(t: Texts['result'], kind: InvitationOutcome['kind']): string {
+  if (kind === 'invited' || kind === 'reinvited' || kind === 'pendingAdd') return t.invitedBy;
+  if (kind === 'added') return t.addedBy;
+  if (kind === 'requested') return t.requestedBy;
+  return t.askedBy;
 }
 
 export function resultCardData(texts: Texts, outcome: InvitationOutcome, view: ResultView): ResultCardData {
@@ -104,7 +128,7 @@ export function resultCardData(texts: Texts, outcome: InvitationOutcome, view: R
   ];
   if (outcome.state) facts.push({ title: t.status, value: texts.states[outcome.state] });
   if (outcome.emailSent !== undefined && outcome.redeemUrl) facts.push({ title: t.invitationEmail, value: outcome.emailSent ? t.emailSent : t.emailNotSent });
-  facts.push({ title: outcome.kind === 'requested' ? t.requestedBy : t.invitedBy, value: shownAsText(view.actorName) });
+  facts.push({ title: actorTitle(t, outcome.kind), value: shownAsText(view.actorName) });
   if (outcome.trace?.graphCode && (outcome.kind === 'failed' || outcome.kind === 'refused')) facts.push({ title: t.graphCode, value: outcome.trace.graphCode });
   if (outcome.trace?.requestId && (outcome.kind === 'failed' || outcome.kind === 'refused')) facts.push({ title: t.requestId, value: outcome.trace.requestId });
 
@@ -117,7 +141,7 @@ export function resultCardData(texts: Texts, outcome: InvitationOutcome, view: R
   return {
     texts: t,
     email: outcome.email,
-    title: texts.outcomeTitles[outcome.kind],
+    title: titleOf(texts, outcome),
     summary: summaryOf(texts, outcome),
     style: STYLES[outcome.kind],
     facts,
@@ -130,6 +154,8 @@ export function resultCardData(texts: Texts, outcome: InvitationOutcome, view: R
     // else's guest would let this team's owners start redeeming that account).
     canResend: pendingGuest && outcome.invitationId !== undefined && outcome.kind !== 'requested',
     canRefresh: outcome.userId !== undefined,
+    confirmResend: view.confirmResend === true && pendingGuest,
+    resendQuestion: t.resendQuestion(shownAsText(outcome.displayName), shownAsText(outcome.email)),
     refreshUserIds: view.refreshUserIds.slice(0, 60),
   };
 }
