@@ -109,6 +109,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     }
   };
 
+  const notifier = new TeamsChangeNotifier(new TeamsCardPublisher(adapter, config.bot.appId ?? ''), roster, config.policy.redeemLinkAudience);
   const approvals = new ApprovalRequests(store);
   const exports = new AuditExports(store, audit, overrides.exportTtlMs ?? DEFAULT_EXPORT_TTL_MS);
   const bulkJobs = new BulkJobs(store);
@@ -120,7 +121,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     approvals,
     audit,
     invite,
-    notifier: new TeamsChangeNotifier(new TeamsCardPublisher(adapter, config.bot.appId ?? ''), roster, config.policy.redeemLinkAudience),
+    notifier,
     now: () => new Date(),
     instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     reminderAfterMs: overrides.reminderAfterMs ?? config.approvalReminderHours * 3_600_000,
@@ -171,6 +172,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     bulk,
     publicBaseUrl: config.publicBaseUrl,
     directory,
+    notifier,
     logger,
   });
 

@@ -27,8 +27,9 @@ import type { InvitationOutcome } from '../domain/outcome';
 import { domainRefusal, inviteRight, type TeamRole } from '../domain/policy';
 import type { TeamRoles } from '../domain/roles';
 import { invitationLanguage, textsFor, type Texts } from '../text/en';
-import { approvalCard, inviteFormCard, OWNER_VIEW_VERBS, ownersViewCard, resultCard, type AdaptiveCard, type OwnersView, type OwnerViewVerb } from './cards';
+import { approvalCard, cardDateTime, inviteFormCard, OWNER_VIEW_VERBS, ownersViewCard, resultCard, type AdaptiveCard, type OwnersView, type OwnerViewVerb } from './cards';
 import type { TeamRoster } from './roster';
+import type { ChangeNotifier } from '../domain/backgroundWork';
 import { callerOf, tenantOf, type Place, type TeamResolver } from './teamContext';
 import { shownAsText } from './shownAsText';
 
@@ -48,6 +49,8 @@ export interface BotDeps {
   /** Base of the links this bot serves itself (the audit export). */
   publicBaseUrl: string;
   directory: GuestDirectory;
+  /** Rewrites a request's own card when it is decided elsewhere (the /requests list, a reminder). */
+  notifier?: Pick<ChangeNotifier, 'requestChanged'>;
   logger: Logger;
 }
 
@@ -70,7 +73,8 @@ interface Turn {
   log: Logger;
 }
 
-type TeamTurn = Turn & { team: TeamRef; caller: Person };
+/** `formAsks`: the invite form this turn answers was a member's request form ("Ask an owner"). */
+type TeamTurn = Turn & { team: TeamRef; caller: Person; formAsks?: boolean };
 
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 
@@ -200,7 +204,15 @@ export class GuestPassBot extends TeamsActivityHandler {
   private async postInviteCard(turn: Turn): Promise<void> {
     const team = await this.teamTurn(turn);
     if ('refusal' in team) return this.reply(turn, team.refusal);
-    await this.replyCard(turn, inviteFormCard(turn.texts, { sendEmail: this.deps.policy.sendInvitationEmail }));
+    // The form is posted per caller: a member under the approval policy sees that it sends a request.
+    const role = await this.deps.roles.roleOf(team.team.groupId, team.caller.id).catch(() => 'outsider' as const);
+    const asks = inviteRight(role, this.deps.policy.invitePolicy).kind === 'request';
+    await this.replyCard(turn, inviteFormCard(turn.texts, { sendEmail: this.deps.policy.sendInvitationEmail, asks }));
+  }
+
+  /** The invite form's defaults for this turn (the request form stays one when it comes back with errors). */
+  private formDefaults(turn: TeamTurn): { sendEmail: boolean; asks: boolean } {
+    return { sendEmail: this.deps.policy.sendInvitationEmail, asks: turn.formAsks === true };
   }
 
   private async inviteByCommand(turn: Turn, command: Extract<Command, { kind: 'invite' }>): Promise<void> {
@@ -275,12 +287,13 @@ export class GuestPassBot extends TeamsActivityHandler {
   }
 
   private async inviteByCard(turn: TeamTurn, data: Record<string, unknown>): Promise<CardAnswer> {
+    turn.formAsks = data.asks === true || data.asks === 'true';
     const parsed = inviteInputSchema.safeParse(data);
     const typed: InviteInput = parsed.success ? parsed.data : {};
     // Field sizes are checked before anything parses them.
     const oversized = oversizedFields(typed);
     if (Object.keys(oversized).length > 0) {
-      const card = inviteFormCard(turn.texts, { sendEmail: this.deps.policy.sendInvitationEmail }, typed, oversized);
+      const card = inviteFormCard(turn.texts, this.formDefaults(turn), typed, oversized);
       return { card, publicCard: card };
     }
     const list = parseInviteLines(typed.bulk ?? '');
@@ -309,7 +322,7 @@ export class GuestPassBot extends TeamsActivityHandler {
     const validation = validateInvite(typed, { sendEmail: this.deps.policy.sendInvitationEmail });
     if (!validation.ok) {
       // Field errors come back on the form, with what was typed kept.
-      const card = inviteFormCard(texts, { sendEmail: this.deps.policy.sendInvitationEmail }, typed, validation.errors);
+      const card = inviteFormCard(texts, this.formDefaults(turn), typed, validation.errors);
       return { card, publicCard: card };
     }
     const request = { ...validation.value, resend, locale: invitationLanguage(turn.context.activity.locale) };
@@ -367,7 +380,7 @@ export class GuestPassBot extends TeamsActivityHandler {
     const request = await this.deps.approvals.create({ groupId: team.groupId, teamId: team.teamId, requester: caller, invite });
     await this.audit(turn, 'request', invite.email, 'requested');
     turn.log.info({ requestId: request.id }, 'invitation requested');
-    const card = approvalCard(turn.texts, request, { revealRedeemUrl: false });
+    const card = approvalCard(turn.texts, request, { revealRedeemUrl: false, mentionOwners: await this.deps.roster.owners(turn.context, team) });
     return { card, publicCard: card, request };
   }
 
@@ -387,6 +400,8 @@ export class GuestPassBot extends TeamsActivityHandler {
   /** Approve or decline: only an owner's click counts, checked now against Graph, never from card data. */
   private async decide(turn: TeamTurn, data: Record<string, unknown>, decision: 'approved' | 'declined'): Promise<CardAnswer> {
     const requestId = typeof data.requestId === 'string' ? data.requestId : '';
+    // Decided from the owners' /requests list: the answer is the list again, the request's own card is rewritten.
+    const onList = data.via === 'requests';
     const role = await this.deps.roles.roleOf(turn.team.groupId, turn.caller.id, { fresh: true });
     if (role !== 'owner') {
       turn.log.warn({ requestId, role }, 'decision refused: caller is not an owner');
@@ -396,6 +411,7 @@ export class GuestPassBot extends TeamsActivityHandler {
     const result = await this.deps.approvals.decide(turn.team.groupId, requestId, turn.caller, decision);
     if (result.kind === 'notFound') return { text: turn.texts.approval.notFound };
     if (result.kind === 'alreadyDecided') {
+      if (onList) return this.requestsView(turn, this.decisionNote(turn, result.request));
       return { card: approvalCard(turn.texts, result.request, { revealRedeemUrl: false }) };
     }
     let request = result.request;
@@ -403,11 +419,14 @@ export class GuestPassBot extends TeamsActivityHandler {
     if (decision === 'approved') {
       const outcome = await inviteGuest(this.deps.invite, turn.team, turn.caller, { ...request.invite, locale: invitationLanguage(turn.context.activity.locale) });
       request = (await this.deps.approvals.patch(turn.team.groupId, request.id, () => ({ outcome }))) ?? { ...request, outcome };
-      if (outcome.userId && turn.context.activity.replyToId) {
-        const reference = TurnContext.getConversationReference(turn.context.activity) as Record<string, unknown>;
-        await this.deps.records.update(turn.team.groupId, outcome.email, (r) => withCard(r, { reference, activityId: turn.context.activity.replyToId! }));
-      }
+      const replyToId = turn.context.activity.replyToId;
+      const cardAt = onList ? request.card : replyToId ? { reference: TurnContext.getConversationReference(turn.context.activity) as Record<string, unknown>, activityId: replyToId } : undefined;
+      if (outcome.userId && cardAt) await this.deps.records.update(turn.team.groupId, outcome.email, (r) => withCard(r, cardAt));
     }
+    if (request.card && request.card.activityId !== turn.context.activity.replyToId) {
+      await this.deps.notifier?.requestChanged(request).catch((e: unknown) => turn.log.warn({ err: (e as Error).message }, 'request card not updated'));
+    }
+    if (onList) return this.requestsView(turn, this.decisionNote(turn, request));
     const reveal = this.deps.policy.redeemLinkAudience === 'channel';
     const refreshUserIds = request.outcome?.redeemUrl ? await this.deps.roster.ownersAnd(turn.context, turn.team, [turn.caller.id]) : [];
     return {
@@ -550,15 +569,27 @@ export class GuestPassBot extends TeamsActivityHandler {
     });
   }
 
-  private async requestsView(turn: TeamTurn): Promise<CardAnswer> {
+  /** The owners' list of open requests, each with Approve and Decline (decided as on the request's card, checked in decide). */
+  private async requestsView(turn: TeamTurn, note?: string): Promise<CardAnswer> {
     const a = turn.texts.approval;
     const shared = await this.sharedViewOf(turn, OWNER_VIEW_VERBS.requests, turn.texts.ownersView.requestsTitle);
     return this.ownersView(turn, shared, async () => {
       const open = await this.deps.approvals.openForGroup(turn.team.groupId);
       const shown = (value: string) => shownAsText(value, 'card');
-      const lines = open.map((r) => a.openRequestLine(shown(r.requester.name), `${shown(r.invite.displayName)} (${shown(r.invite.email)})`, r.createdAt.slice(0, 10)));
-      return { summary: a.openRequests(open.length), lines };
+      const requests = open.map((r) => ({
+        requestId: r.id,
+        text: a.openRequestLine(shown(r.requester.name), `${shown(r.invite.displayName)} (${shown(r.invite.email)})`, cardDateTime(r.createdAt)),
+      }));
+      return { summary: [note, a.openRequests(open.length)].filter(Boolean).join('\n\n'), requests };
     });
+  }
+
+  /** What happened to a request decided from the list, for the owner who clicked. */
+  private decisionNote(turn: TeamTurn, request: ApprovalRequest): string {
+    const a = turn.texts.approval;
+    const guest = `${shownAsText(request.invite.displayName, 'card')} (${shownAsText(request.invite.email, 'card')})`;
+    const outcome = request.outcome ? ` ${turn.texts.outcomeTitles[request.outcome.kind]}.` : '';
+    return `${a.decidedFromList(shownAsText(request.decidedBy?.name ?? '', 'card'), request.status === 'declined' ? a.declinedWord : a.approvedWord, guest)}${outcome}`;
   }
 
   private async auditView(turn: TeamTurn, data: Record<string, unknown>): Promise<CardAnswer> {

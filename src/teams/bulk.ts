@@ -17,7 +17,7 @@ import type { TeamRef } from '../domain/invite';
 import { inviteRight } from '../domain/policy';
 import type { TeamRoles } from '../domain/roles';
 import { en, textsFor, type Texts } from '../text/en';
-import { expand, type AdaptiveCard } from './cards';
+import { cardDateTime, expand, type AdaptiveCard } from './cards';
 import previewTemplate from './cards/bulkPreview.json';
 import progressTemplate from './cards/bulkProgress.json';
 import type { CardPublisher } from './proactive';
@@ -126,13 +126,6 @@ export function bulkPreviewCard(texts: Texts, job: BulkJob): AdaptiveCard {
     canConfirm: sendable.length > 0,
     jobId: header.id,
   });
-}
-
-/** A date and time each reader's Teams shows in their own time zone and format (ISO 8601, Z, no fraction). */
-export function cardDateTime(iso: string | undefined): string {
-  if (!iso || Number.isNaN(Date.parse(iso))) return '';
-  const z = `${new Date(iso).toISOString().slice(0, 19)}Z`;
-  return `{{DATE(${z}, SHORT)}} {{TIME(${z})}}`;
 }
 
 /** Who sees what of the progress card: the owners' copy of a finished job carries each person's result and the CSV. */

@@ -46,14 +46,16 @@ export const en = {
     intro: 'The guest gets a Microsoft Entra B2B invitation and joins the team once they accept.',
     email: 'Email address',
     emailPlaceholder: 'alice@fabrikam.com',
-    displayName: 'Display name',
+    displayName: 'Display name, up to 256 characters',
     displayNamePlaceholder: 'Alice Smith (optional)',
-    message: 'Personal message (optional)',
+    message: 'Personal message (optional), up to 1,000 characters',
     messagePlaceholder: 'Shown on this card and, where Microsoft sends it, in the invitation email',
     sendEmail: 'Send the Microsoft invitation email',
-    bulk: 'Or several people, one per line (optional)',
+    bulk: 'Or several people, one per line (optional), up to 1,000 lines',
     bulkPlaceholder: 'alice@fabrikam.com\nbob@fabrikam.com, Bob Jones\nCarol Diaz <carol@fabrikam.com>',
     submit: 'Invite',
+    requestIntro: "You are asking the team's owners: this form sends them a request, and the guest is invited once an owner approves it.",
+    submitRequest: 'Ask an owner',
   },
 
   fieldErrors: {
@@ -213,6 +215,13 @@ export const en = {
     openRequests: (n: number) => (n === 0 ? 'No invitation requests are waiting.' : `${n} invitation request${n === 1 ? '' : 's'} waiting for an owner:`),
     openRequestLine: (requester: string, guest: string, when: string) => `- ${guest}, requested by ${requester} on ${when}`,
     ownersOnly: "Only this team's owners can list requests.",
+    ownersMentioned: (owners: string) => `For the team's owners: ${owners}`,
+    requestedAtText: (when: string) => `Requested ${when}`,
+    decidedAtText: (when: string) => `Decided ${when}`,
+    reminderTitle: 'Reminder: invitation request still open',
+    decidedFromList: (owner: string, decision: string, guest: string) => `${owner} ${decision} the request to invite ${guest}.`,
+    approvedWord: 'approved',
+    declinedWord: 'declined',
   },
 
   result: {

@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cardAction, mentionMessage, USERS, type TestUser, type Where } from '../support/activities';
-import { actionTitles, cardOf, cardText } from '../support/connector';
+import { actionTitles, cardOf, cardText, viewTexts } from '../support/connector';
 import { useHarness } from '../support/harness';
 
 const h = useHarness({ overrides: { memberAddBackoffMs: [50] } });
@@ -120,3 +120,75 @@ describe('words that follow the facts', () => {
     assert.equal(invitationsTo('lee@fabrikam.com').length, before + 1);
   });
 });
+
+describe('owners decide where they see the request', () => {
+  const requestIdOf = (card: unknown) => JSON.stringify(card).match(/"requestId":"([^"]+)"/)![1]!;
+
+  it("a member's form says plainly that it sends a request; an owner's form invites", async () => {
+    const memberForm = await say(USERS.adeleMember, 'invite');
+    assert.deepEqual(actionTitles(cardOf(memberForm)), ['Ask an owner']);
+    assert.match(cardText(cardOf(memberForm)), /this form sends them a request/);
+    const ownerForm = await say(USERS.alexOwner, 'invite');
+    assert.deepEqual(actionTitles(cardOf(ownerForm)), ['Invite']);
+    // With an error the request form stays a request form.
+    const res = await h.post(cardAction(where, USERS.adeleMember, 'invite', { email: 'nope', asks: true }, memberForm.id));
+    assert.deepEqual(actionTitles(valueOf(res)), ['Ask an owner']);
+  });
+
+  it('the request card @mentions the owners with their Teams ids', async () => {
+    const reply = await say(USERS.adeleMember, '/invite mo@fabrikam.com Mo');
+    const card = cardOf(reply)!;
+    const entities = (card.msteams as { entities: { type: string; text: string; mentioned: { id: string; name: string } }[] }).entities;
+    assert.deepEqual(
+      entities.map((e) => [e.type, e.text, e.mentioned.id, e.mentioned.name]).sort(),
+      [
+        ['mention', '<at>Alex Wilber</at>', USERS.alexOwner.id, 'Alex Wilber'],
+        ['mention', '<at>Megan Bowen</at>', USERS.meganOwner.id, 'Megan Bowen'],
+      ].sort(),
+    );
+    const text = cardText(card);
+    for (const e of entities) assert.ok(text.includes(e.text), `the card text holds ${e.text}`);
+    assert.match(text, /Requested \{\{DATE\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ, SHORT\)\}\} \{\{TIME\(/, 'the date as each reader sees it');
+  });
+
+  it('/requests: Approve and Decline on each request, on the owners\' own view only; decided once, on the server', async () => {
+    const request = await say(USERS.adeleMember, '/invite nia@fabrikam.com Nia');
+    const requestId = requestIdOf(cardOf(request));
+    const list = await say(USERS.meganOwner, '/requests');
+    assert.ok(!JSON.stringify(cardOf(list)).includes(requestId), 'the shared copy names no request and has no buttons');
+    const seen = await viewTexts(h.connector, list.id, { owner: USERS.meganOwner, member: USERS.adeleMember });
+    assert.match(seen.owner, /nia@fabrikam\.com/);
+    assert.doesNotMatch(seen.member, /nia@fabrikam\.com/);
+    const ownersCopy = (await h.connector.viewOf(list.id, USERS.meganOwner)).card;
+    assert.ok(actionTitlesDeep(ownersCopy).includes('Approve') && actionTitlesDeep(ownersCopy).includes('Decline'));
+
+    const forged = await h.post(cardAction(where, USERS.adeleMember, 'approveRequest', { requestId, via: 'requests' }, list.id));
+    assert.match(String(valueOf(forged)), /Only this team's owners can approve/);
+    assert.equal(invitationsTo('nia@fabrikam.com').length, 0);
+
+    const approved = await h.post(cardAction(where, USERS.meganOwner, 'approveRequest', { requestId, via: 'requests' }, list.id));
+    const answer = cardText(valueOf(approved));
+    assert.match(answer, /Megan Bowen approved the request to invite Nia/);
+    assert.doesNotMatch(answer, /nia@fabrikam\.com \)?, requested/, 'no longer listed as open');
+    assert.equal(invitationsTo('nia@fabrikam.com').length, 1);
+    const original = h.connector.sent.filter((s) => s.method === 'PUT' && s.targetId === request.id).at(-1);
+    assert.match(cardText(cardOf(original)), /Approved: Invited/, "the request's own card shows the decision");
+    const again = await h.post(cardAction(where, USERS.alexOwner, 'approveRequest', { requestId }, request.id));
+    assert.ok(valueOf(again));
+    assert.equal(invitationsTo('nia@fabrikam.com').length, 1, 'decided once');
+  });
+});
+
+/** Every action title on a card, including those in ActionSets of its body. */
+function actionTitlesDeep(card: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!v || typeof v !== 'object') return;
+    const o = v as Record<string, unknown>;
+    if (typeof o.type === 'string' && o.type.startsWith('Action.') && typeof o.title === 'string') out.push(o.title);
+    Object.entries(o).forEach(([k, x]) => k !== 'data' && walk(x));
+  };
+  walk(card);
+  return out;
+}
