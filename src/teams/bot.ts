@@ -27,7 +27,7 @@ import type { InvitationOutcome } from '../domain/outcome';
 import { domainRefusal, inviteRight, type TeamRole } from '../domain/policy';
 import type { TeamRoles } from '../domain/roles';
 import { invitationLanguage, textsFor, type Texts } from '../text/en';
-import { approvalCard, cardDateTime, inviteFormCard, OWNER_VIEW_VERBS, ownersViewCard, resultCard, type AdaptiveCard, type OwnersView, type OwnerViewVerb } from './cards';
+import { approvalCard, cardDateTime, infoCard, inviteFormCard, OWNER_VIEW_VERBS, ownersViewCard, resultCard, type AdaptiveCard, type OwnersView, type OwnerViewVerb } from './cards';
 import type { TeamRoster } from './roster';
 import type { ChangeNotifier } from '../domain/backgroundWork';
 import { callerOf, tenantOf, type Place, type TeamResolver } from './teamContext';
@@ -95,7 +95,7 @@ export class GuestPassBot extends TeamsActivityHandler {
     guests: (turn, command) => this.guests(turn, command.page),
     audit: (turn) => this.auditExport(turn),
     requests: (turn) => this.listRequests(turn),
-    help: (turn) => this.reply(turn, turn.texts.help),
+    help: (turn) => this.help(turn),
     unknown: (turn, command) => this.reply(turn, turn.texts.unknownCommandClosest(shownAsText(command.word, 'message'), command.closest, turn.texts.commandExamples[command.closest])),
     tooLong: (turn, command) => this.reply(turn, turn.texts.commandTooLong(command.length, command.max)),
   };
@@ -124,6 +124,37 @@ export class GuestPassBot extends TeamsActivityHandler {
       await this.handleMessage(context);
       await next();
     });
+    this.onMembersAdded(async (context, next) => {
+      await this.welcome(context);
+      await next();
+    });
+  }
+
+  /** Help as a card: what the bot does, the policy in force and, in a team, who its owners are. */
+  private async help(turn: Turn): Promise<void> {
+    const h = turn.texts.helpCard;
+    let owners = '';
+    const place = await this.placeOf(turn);
+    if (!('refusal' in place) && place.kind === 'team') {
+      const names = (await this.deps.roster.owners(turn.context, place.team)).map((o) => shownAsText(o.name));
+      if (names.length > 0) owners = h.owners(names.join(', '));
+    }
+    const commands = h.commands.map((c) => ({ command: shownAsText(c.command), what: c.what }));
+    await this.replyCard(turn, infoCard({ title: h.title, paragraphs: [h.intro], commands, policy: h.policies[this.deps.policy.invitePolicy], owners }));
+  }
+
+  /** When Guest Pass itself is added to a team: what it does and which policy applies. */
+  private async welcome(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    if (!(a.membersAdded ?? []).some((m) => m.id === a.recipient?.id) || !this.tenantAllowed(context)) return;
+    const texts = textsFor(a.locale);
+    await context.sendActivity(
+      MessageFactory.attachment(
+        CardFactory.adaptiveCard(
+          infoCard({ title: texts.welcome.title, paragraphs: [texts.welcome.body], commands: [], policy: texts.helpCard.policies[this.deps.policy.invitePolicy], owners: '' }),
+        ),
+      ),
+    );
   }
 
   /** Who gets the owners' copy of a finished bulk card: the owners and the clicker. */
@@ -563,7 +594,7 @@ export class GuestPassBot extends TeamsActivityHandler {
       // These lines are card text now (the owners' view), so escaped as card text.
       const shown = (value: string) => shownAsText(value, 'card');
       const lines = result.items.map((g) =>
-        t.line(shown(g.displayName), shown(g.email), g.state ? turn.texts.states[g.state] : '?', turn.texts.when(g.record?.createdAt), shown(g.record?.invitedBy.name ?? ''), g.inTeam),
+        t.line(shown(g.displayName), shown(g.email), g.state ? turn.texts.states[g.state] : '?', cardDateTime(g.record?.createdAt), shown(g.record?.invitedBy.name ?? ''), g.inTeam),
       );
       return { summary: t.heading(result.total, result.page, result.pages), lines: result.page < result.pages ? [...lines, t.more(result.page + 1)] : lines };
     });

@@ -3,6 +3,7 @@
 import type { FailureCode, FieldErrorCode, RefusalCode } from '../domain/errors';
 import type { OutcomeKind, SubjectState } from '../domain/outcome';
 import type { KnownCommand } from '../domain/commands';
+import type { InvitePolicy } from '../domain/policy';
 
 export const en = {
   product: 'Guest Pass',
@@ -19,6 +20,30 @@ export const en = {
     '- `@Guest Pass /requests`: invitation requests waiting for an owner (owners).',
     '- `@Guest Pass /audit`: a link to download this team\'s audit log as CSV (owners).',
   ].join('\n'),
+  helpCard: {
+    title: 'Guest Pass: bring external people into this team as guests',
+    intro: 'In a team channel, @mention Guest Pass with one of these:',
+    commands: [
+      { command: '/invite alice@fabrikam.com Alice Smith', what: 'Invite one guest (the name is optional, and may be quoted).' },
+      { command: 'invite', what: 'Open the invite card.' },
+      { command: '/invite sam@fabrikam.com tom@fabrikam.com', what: 'Several people: addresses separated by spaces, commas or semicolons, or one per line (`email`, `email, name`, `Name <email>`). You see the list before anything is sent.' },
+      { command: '/invite --resend alice@fabrikam.com', what: 'A new invitation link for a guest who has not accepted yet.' },
+      { command: '/status alice@fabrikam.com', what: 'Where that guest stands.' },
+      { command: '/guests', what: "This team's guests invited through Guest Pass (owners)." },
+      { command: '/requests', what: 'Invitation requests waiting for an owner, with Approve and Decline (owners).' },
+      { command: '/audit', what: "A link to download this team's audit log as CSV (owners)." },
+    ],
+    policies: {
+      approval: 'Who may invite here: team owners invite; a member\'s invitation is a request that an owner approves.',
+      owners: 'Who may invite here: team owners only.',
+      members: 'Who may invite here: every member of the team (guests never).',
+    } satisfies Record<InvitePolicy, string>,
+    owners: (names: string) => `This team's owners: ${names}.`,
+  },
+  welcome: {
+    title: 'Guest Pass is ready in this team',
+    body: "Guest Pass brings external people into this team as Microsoft Entra B2B guests, without a ticket to IT. @mention Guest Pass with `/invite alice@fabrikam.com`, or `invite` for the card; `help` shows everything.",
+  },
   personalChat:
     'Invitations happen in a team channel: @mention Guest Pass there with `/invite alice@fabrikam.com`. Type `help` to see everything I can do.',
   unknownCommand: (word: string) => `I don't know "${word}". Type \`help\` to see what I can do.`,

@@ -183,7 +183,7 @@ describe('who may invite', () => {
     const activity = personalMessage(where, USERS.alexOwner, 'help');
     await h.post(activity);
     const reply = await h.connector.waitFor((a) => a.targetId === activity.id);
-    assert.match(reply.activity.text ?? '', /\/invite alice@fabrikam\.com/);
+    assert.match(cardText(cardOf(reply)), /\/invite alice@fabrikam\.com/);
   });
 });
 

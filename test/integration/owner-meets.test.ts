@@ -192,3 +192,24 @@ function actionTitlesDeep(card: unknown): string[] {
   walk(card);
   return out;
 }
+
+describe('help and the welcome', () => {
+  it('help is a card that says which invite policy is in force and who the owners are', async () => {
+    const reply = await say(USERS.adeleMember, 'help');
+    const text = cardText(cardOf(reply));
+    assert.match(text, /a member's invitation is a request that an owner approves/);
+    assert.match(text, /This team's owners: (Alex Wilber, Megan Bowen|Megan Bowen, Alex Wilber)\./);
+    assert.match(text, /\/invite alice@fabrikam\.com Alice Smith/);
+  });
+
+  it('welcomes the team when Guest Pass is added to it, with what it does and the policy', async () => {
+    const base = mentionMessage({ serviceUrl: h.where.serviceUrl }, USERS.alexOwner, '');
+    const activity = { ...base, type: 'conversationUpdate', text: undefined, entities: undefined, membersAdded: [{ id: '28:guest-pass-bot', name: 'Guest Pass' }] };
+    assert.equal((await h.post(activity)).status, 200);
+    const welcome = await h.connector.waitFor((a) => a.method === 'POST' && /Guest Pass is ready in this team/.test(cardText(cardOf(a))));
+    assert.match(cardText(cardOf(welcome)), /Who may invite here: team owners invite/);
+    h.connector.clear();
+    await h.post({ ...activity, id: `${activity.id}-2`, membersAdded: [{ id: USERS.isaiahNotInTeam.id, name: 'Isaiah' }] });
+    assert.equal(h.connector.sent.length, 0, 'someone else joining gets no welcome');
+  });
+});

@@ -10,6 +10,7 @@ import inviteFormTemplate from './inviteForm.json';
 import resultTemplate from './result.json';
 import approvalTemplate from './approval.json';
 import ownersViewTemplate from './ownersView.json';
+import infoTemplate from './info.json';
 import type { ApprovalRequest } from '../../domain/approvals';
 import { shownAsText } from '../shownAsText';
 
@@ -320,4 +321,17 @@ export function ownersViewCard(texts: Texts, view: OwnersView): AdaptiveCard {
     refreshUserIds: view.refreshUserIds.slice(0, 60),
   };
   return expand(ownersViewTemplate, data);
+}
+
+export interface InfoCardData {
+  title: string;
+  paragraphs: string[];
+  commands: { command: string; what: string }[];
+  policy: string;
+  owners: string;
+}
+
+/** Help and the welcome when the app joins a team: what Guest Pass does, the policy in force, who the owners are. */
+export function infoCard(data: InfoCardData): AdaptiveCard {
+  return expand(infoTemplate, data);
 }
