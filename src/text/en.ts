@@ -1,9 +1,10 @@
-// Every text a person reads, in one place. English is complete; other languages can be added as
-// objects of the same shape (the card's *invitation* language already follows the Teams locale).
+// Every text a person reads, in one place: English here, German in de.ts, the same shape (Texts),
+// chosen from the Teams locale (textsFor). test/unit/texts.test.ts compares the two.
 import type { FailureCode, FieldErrorCode, RefusalCode } from '../domain/errors';
 import type { OutcomeKind, SubjectState } from '../domain/outcome';
 import type { KnownCommand } from '../domain/commands';
 import type { InvitePolicy } from '../domain/policy';
+import { de } from './de';
 
 export const en = {
   product: 'Guest Pass',
@@ -354,7 +355,7 @@ export function invitationLanguage(locale?: string): string | undefined {
   return match[2] ? `${match[1]}-${match[2].length === 2 ? match[2].toUpperCase() : match[2]}` : match[1];
 }
 
-/** The catalogue for a Teams locale; English until other catalogues exist. */
-export function textsFor(_locale?: string): Texts {
-  return en;
+/** The catalogue for a Teams locale: German for `de`, `de-DE`, `de-AT`, `de-CH`…; English for anything else. */
+export function textsFor(locale?: string): Texts {
+  return /^de(?:-|$)/i.test(locale ?? '') ? de : en;
 }

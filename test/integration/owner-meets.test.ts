@@ -213,3 +213,15 @@ describe('help and the welcome', () => {
     assert.equal(h.connector.sent.length, 0, 'someone else joining gets no welcome');
   });
 });
+
+describe('two languages', () => {
+  it('answers in German when Teams says the locale is German, in English otherwise', async () => {
+    const activity = { ...mentionMessage({ serviceUrl: h.where.serviceUrl }, USERS.adeleMember, 'invite'), locale: 'de-AT' };
+    await h.post(activity);
+    const form = await h.connector.waitFor((a) => a.method === 'POST' && a.targetId === activity.id);
+    assert.deepEqual(actionTitles(cardOf(form)), ['Einen Besitzer fragen']);
+    assert.match(cardText(cardOf(form)), /Anzeigename, bis zu 256 Zeichen/);
+    const english = await say(USERS.adeleMember, 'invite');
+    assert.deepEqual(actionTitles(cardOf(english)), ['Ask an owner']);
+  });
+});
