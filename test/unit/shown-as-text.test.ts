@@ -97,7 +97,7 @@ describe('cards show typed values as text', () => {
   it('escapes the name, address, inviter and personal message on the result card', () => {
     const card = resultCard(en, outcome, { actorName: '_Alex_', revealRedeemUrl: false, refreshUserIds: [], personalMessage: '# Welcome\n- bring [snacks](https://x)' });
     const text = cardText(card);
-    assert.ok(text.includes(`${ESCAPED_NAME} is invited as a guest`), 'summary');
+    assert.ok(text.includes(`Guest Pass invited ${ESCAPED_NAME} as a guest`), 'summary');
     assert.ok(strings(card).includes(ESCAPED_NAME), 'the Name fact');
     assert.ok(strings(card).includes('first\\_last@fabrikam.com'), 'the Email fact');
     assert.ok(strings(card).includes('\\_Alex\\_'), 'the Invited by fact');
@@ -124,7 +124,7 @@ describe('cards show typed values as text', () => {
     assert.ok(all.includes('\\[Adele\\](https://evil.example)'), 'requester fact');
     assert.ok(all.includes('\\~\\~Megan\\~\\~'), 'decided by fact');
     assert.ok(all.includes('\\*\\*urgent\\*\\*'), 'message');
-    assert.ok(all.some((s) => s.startsWith('\\~\\~Megan\\~\\~ approved this request.') && s.includes(`${ESCAPED_NAME} is invited`)), 'summary');
+    assert.ok(all.some((s) => s.startsWith('\\~\\~Megan\\~\\~ approved this request.') && s.includes(`Guest Pass invited ${ESCAPED_NAME}`)), 'summary');
     assert.ok(!all.some((s) => s.includes('**Boss**') || s.includes('[Adele]') || s.includes('~~Megan~~')), 'no unescaped copy anywhere');
     const open = strings(approvalCard(en, { ...request, status: 'open', decidedBy: undefined, outcome: undefined }, { revealRedeemUrl: false }));
     assert.ok(open.includes(`\\[Adele\\](https://evil.example) asks to invite ${ESCAPED_NAME} (bob@fabrikam.com) to this team. Any team owner can approve or decline.`));
