@@ -3,9 +3,10 @@
 //   2. the bot, pointed at it through the run contract (env vars only),
 //   3. the Microsoft 365 Agents Playground (channel msteams), pointed at the bot.
 // Ctrl-C (or SIGTERM) stops all three.
-// Usage: node --import tsx scripts/dev.ts [--reset] [--bot-port N] [--sandbox-port N] [--playground-port N]
+// Usage: node --import tsx scripts/dev.ts [--reset] [--as PERSON] [--bot-port N] [--sandbox-port N] [--playground-port N]
+//   --as owner | owner2 | member | guest | outsider | lynne (or a first name): the Playground's current user.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -66,6 +67,55 @@ export function readEnvFile(path: string): Record<string, string> {
     env[key] = value;
   }
   return env;
+}
+
+/** The seeded people `--as` accepts, by role (README, "Quick start"), and the Playground user id each one is. */
+export const SEEDED_PEOPLE: Record<string, { userId: string; who: string }> = {
+  owner: { userId: 'user-alexw', who: 'Alex Wilber, an owner of Contoso Marketing (the default)' },
+  owner2: { userId: 'user-meganb', who: 'Megan Bowen, the other owner' },
+  member: { userId: 'user-adelev', who: 'Adele Vance, a member (her invitations are requests under the approval policy)' },
+  guest: { userId: 'user-pattif', who: 'Patti Fernandez, a guest in the team (always refused)' },
+  outsider: { userId: 'user-isaiahl', who: 'Isaiah Langer, a member of the tenant but not of the team' },
+  lynne: { userId: 'user-lynner', who: 'Lynne Robbins, a guest who is not in the team' },
+};
+
+/** The YAML entry of one user: `- id: …` and the lines indented under it, as lines without the list dash. */
+function userBlocks(lines: string[]): { start: number; end: number; id: string }[] {
+  const blocks: { start: number; end: number; id: string }[] = [];
+  const usersAt = lines.findIndex((l) => l.startsWith('users:'));
+  if (usersAt === -1) return blocks;
+  for (let i = usersAt + 1; i < lines.length && (lines[i]!.startsWith(' ') || lines[i]!.trim() === ''); i++) {
+    const m = /^ {2}- id: (\S+)/.exec(lines[i]!);
+    if (m) blocks.push({ start: i, end: i + 1, id: m[1]! });
+    else if (blocks.length && /^ {4}\S/.test(lines[i]!)) blocks[blocks.length - 1]!.end = i + 1;
+  }
+  return blocks;
+}
+
+/**
+ * The Playground's mock data with another seeded person as `currentUser` (the Playground has no
+ * user switch): that person's entry and the current user's change places, all else as it was.
+ */
+export function playgroundConfigAs(yaml: string, person: string): string {
+  const key = person.toLowerCase();
+  const lines = yaml.split('\n');
+  const blocks = userBlocks(lines);
+  const target =
+    SEEDED_PEOPLE[key]?.userId ?? blocks.find((b) => b.id === `user-${key}` || lines.slice(b.start, b.end).some((l) => new RegExp(`^\\s+givenName: ${key}$`, 'i').test(l)))?.id;
+  const current = lines.findIndex((l) => l.startsWith('currentUser:'));
+  let currentEnd = current + 1;
+  while (currentEnd < lines.length && /^ {2}\S/.test(lines[currentEnd]!)) currentEnd++;
+  const currentBody = lines.slice(current + 1, currentEnd).filter((l) => !l.trim().startsWith('#')).map((l) => l.slice(2));
+  if (current === -1) throw new DevStackError('no currentUser in the Playground configuration');
+  if (currentBody[0] === `id: ${target}`) return yaml;
+  const block = blocks.find((b) => b.id === target);
+  if (!block) throw new DevStackError(`--as ${person}: not a seeded person; choose one of ${Object.keys(SEEDED_PEOPLE).join(', ')}`);
+  const targetBody = lines.slice(block.start, block.end).map((l) => l.slice(4));
+  const out = [...lines];
+  // The later range first, so the earlier indexes stay right.
+  out.splice(block.start, block.end - block.start, ...currentBody.map((l, i) => (i === 0 ? `  - ${l}` : `    ${l}`)));
+  out.splice(current + 1, currentEnd - current - 1, ...targetBody.map((l) => `  ${l}`));
+  return out.join('\n');
 }
 
 function fromRoot(path: string): string {
@@ -263,6 +313,16 @@ export async function startDevStack(opts: DevStackOptions = {}): Promise<DevStac
   }
 }
 
+/** Writes the Playground's mock data with `person` as the current user to a temporary file (under .data/, ignored by git). */
+function configAs(person: string, base: string | undefined): string {
+  const source = fromRoot(base ?? '.m365agentsplayground.yml');
+  const dir = fromRoot('.data/playground-as');
+  mkdirSync(dir, { recursive: true });
+  const target = join(dir, `${person.toLowerCase().replace(/[^a-z0-9-]/g, '')}.m365agentsplayground.yml`);
+  writeFileSync(target, playgroundConfigAs(readFileSync(source, 'utf8'), person));
+  return target;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -270,6 +330,7 @@ async function main(): Promise<void> {
       'bot-port': { type: 'string' },
       'sandbox-port': { type: 'string' },
       'playground-port': { type: 'string' },
+      as: { type: 'string' },
     },
   });
   // Ports: flags, else env/.env.playground (so the Toolkit's flow and this script agree), else defaults.
@@ -286,8 +347,9 @@ async function main(): Promise<void> {
     sandboxPort: port(values['sandbox-port'], file.SANDBOX_PORT, 3979),
     playgroundPort: port(values['playground-port'], file.PLAYGROUND_PORT, 56150),
     dataDir: file.DATA_DIR,
-    playgroundConfig: file.M365_AGENTS_PLAYGROUND_CONFIG_PATH,
+    playgroundConfig: values.as ? configAs(values.as, file.M365_AGENTS_PLAYGROUND_CONFIG_PATH) : file.M365_AGENTS_PLAYGROUND_CONFIG_PATH,
   });
+  if (values.as) console.log(`Playground current user: ${SEEDED_PEOPLE[values.as.toLowerCase()]?.who ?? values.as}`);
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {

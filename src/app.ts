@@ -172,6 +172,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     roles,
     policy: config.policy,
     publisher,
+    viewers: (context, team, first) => roster.ownersAnd(context, team, first),
     logger,
   });
 
@@ -190,6 +191,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     directory,
     publisher,
     deadlines: { messageMs: overrides.messageDeadlineMs ?? 8000, invokeMs: overrides.invokeDeadlineMs ?? 4000 },
+    notifier,
     logger,
   });
 

@@ -16,9 +16,46 @@ export type Command =
   | { kind: 'audit' }
   | { kind: 'requests' }
   | { kind: 'help' }
-  | { kind: 'unknown'; word: string }
+  /** `closest`: the known command nearest to what was typed (edit distance). */
+  | { kind: 'unknown'; word: string; closest: KnownCommand }
   /** Longer than MAX_COMMAND_TEXT: not parsed. */
   | { kind: 'tooLong'; length: number; max: number };
+
+/** The commands people type, in the order help lists them. */
+export const KNOWN_COMMANDS = ['invite', 'status', 'guests', 'requests', 'audit', 'help'] as const;
+export type KnownCommand = (typeof KNOWN_COMMANDS)[number];
+
+/** Levenshtein distance; both words are short (an unknown word is cut to MAX_ECHOED_WORD first). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** The known command nearest to a word; a word that starts with one (`/invitehenry@…`) gets that one. */
+export function closestCommand(word: string): KnownCommand {
+  const w = word.toLowerCase().replace(/^\//, '').slice(0, MAX_ECHOED_WORD);
+  const prefix = KNOWN_COMMANDS.find((c) => w.startsWith(c));
+  if (prefix) return prefix;
+  let best: KnownCommand = 'help';
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const c of KNOWN_COMMANDS) {
+    const d = editDistance(w, c);
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return best;
+}
+
+const unknown = (word: string): Command => {
+  const echoed = word.slice(0, MAX_ECHOED_WORD);
+  return { kind: 'unknown', word: echoed, closest: closestCommand(echoed) };
+};
 
 // Every parser here runs on text anyone in the team can send, so each one is linear in its input:
 // plain scans (indexOf, lastIndexOf, one character class at a time) or anchored regexes without
@@ -166,13 +203,86 @@ export function parseInviteLine(line: string): InviteLine {
   return { email: first, displayName: name || undefined, raw };
 }
 
-/** Pasted text (the invite card's list, or the lines of a message): one invitation per non-empty line. */
+const isSeparator = (c: string | undefined): boolean => c === ',' || c === ';' || isSpace(c);
+
+/** How many words of a line look like addresses (words end at spaces, `,` and `;`; `<>` and quotes around them ignored). */
+function addressWords(line: string): number {
+  let count = 0;
+  let start = -1;
+  for (let i = 0; i <= line.length; i++) {
+    if (i < line.length && !isSeparator(line[i])) {
+      if (start === -1) start = i;
+      continue;
+    }
+    if (start !== -1) {
+      let a = start;
+      let b = i;
+      while (a < b && (line[a] === '<' || QUOTES.includes(line[a]!))) a++;
+      while (b > a && (line[b - 1] === '>' || QUOTES.includes(line[b - 1]!))) b--;
+      if (hasInnerAt(line.slice(a, b))) count++;
+      start = -1;
+    }
+  }
+  return count;
+}
+
+/**
+ * A line naming several people (`sam@x.com tom@x.com`, `a@x.com, b@x.com; c@x.com`, or Outlook's
+ * `Sam Lee <sam@x.com>; Tom <tom@x.com>`): one piece per person. `Name <email>` keeps its name;
+ * any other word stands alone (a word that is not an address is then a line set aside, shown in
+ * the preview), so that an address is never taken for a name. One forward scan.
+ */
+function peopleOnLine(line: string): string[] {
+  const pieces: string[] = [];
+  const words = (text: string) => {
+    let start = -1;
+    for (let i = 0; i <= text.length; i++) {
+      if (i < text.length && !isSeparator(text[i])) {
+        if (start === -1) start = i;
+      } else if (start !== -1) {
+        pieces.push(text.slice(start, i));
+        start = -1;
+      }
+    }
+  };
+  let from = 0;
+  let lastLt = -1;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '<') lastLt = i;
+    else if (c === '>' && lastLt >= from) {
+      const address = line.slice(lastLt + 1, i).trim();
+      if (hasInnerAt(address) && !/[\s<>]/.test(address)) {
+        // The name runs back from `<` to the previous separator `;`/`,` that follows an address; simpler: to `from`.
+        const piece = line.slice(from, i + 1).replace(/^[\s,;]+/, '');
+        const lt = piece.lastIndexOf('<');
+        const name = piece.slice(0, lt);
+        // A name made of several address-free words is kept; words before it that are addresses stand alone.
+        const nameWords = name.trim() === '' ? [] : [name.trim()];
+        if (nameWords.length > 0 && addressWords(name) > 0) {
+          words(name);
+          pieces.push(piece.slice(lt));
+        } else pieces.push(piece);
+        from = i + 1;
+        lastLt = -1;
+      }
+    }
+  }
+  words(line.slice(from));
+  return pieces;
+}
+
+/**
+ * Pasted text (the invite card's list, or the lines of a message): one invitation per non-empty
+ * line, and one per address on a line that names several people.
+ */
 export function parseInviteLines(text: string): InviteLine[] {
   return text
     .replace(/\r\n?/g, '\n')
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '')
+    .flatMap((l) => (addressWords(l) > 1 ? peopleOnLine(l) : [l]))
     .map(parseInviteLine);
 }
 
@@ -187,7 +297,7 @@ export function parseCommand(text: string): Command {
   const head = firstLineEnd === -1 ? body : body.slice(0, firstLineEnd);
   const rest = firstLineEnd === -1 ? '' : body.slice(firstLineEnd + 1);
   const wordMatch = /^\/?([a-z]+)\b\s*(.*)$/is.exec(head.trim()); // anchored: one attempt
-  if (!wordMatch) return body === '' ? { kind: 'help' } : { kind: 'unknown', word: (head.split(/\s/)[0] ?? '').slice(0, MAX_ECHOED_WORD) };
+  if (!wordMatch) return body === '' ? { kind: 'help' } : unknown(head.split(/\s/)[0] ?? '');
   const word = wordMatch[1]!.toLowerCase();
   let args = wordMatch[2] ?? '';
 
@@ -222,6 +332,6 @@ export function parseCommand(text: string): Command {
     case 'hello':
       return { kind: 'help' };
     default:
-      return { kind: 'unknown', word: word.slice(0, MAX_ECHOED_WORD) };
+      return unknown(word);
   }
 }

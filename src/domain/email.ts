@@ -47,6 +47,8 @@ export function checkDisplayName(raw: string | undefined, email: string): FieldC
   const name = (raw ?? '').trim();
   if (name.length > MAX_DISPLAY_NAME_LENGTH) return { ok: false, code: 'displayNameTooLong' };
   if (CONTROL_CHARACTERS.test(name)) return { ok: false, code: 'displayNameControlCharacter' };
+  // An address is never a name: `/invite sam@x.com tom@x.com` names two people, not Sam called "tom@x.com".
+  if (name.includes('@') && checkEmail(name).ok) return { ok: false, code: 'displayNameIsEmail' };
   return { ok: true, value: name === '' ? email.slice(0, email.lastIndexOf('@')) : name };
 }
 

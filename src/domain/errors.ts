@@ -39,6 +39,7 @@ export type FieldErrorCode =
   | 'emailDomainInvalid'
   | 'displayNameTooLong'
   | 'displayNameControlCharacter'
+  | 'displayNameIsEmail'
   | 'messageTooLong'
   | 'bulkTooLong';
 

@@ -28,8 +28,9 @@ import type { InvitationOutcome } from '../domain/outcome';
 import { domainRefusal, inviteRight, type TeamRole } from '../domain/policy';
 import type { TeamRoles } from '../domain/roles';
 import { invitationLanguage, textsFor, type Texts } from '../text/en';
-import { approvalCard, inviteFormCard, OWNER_VIEW_VERBS, ownersViewCard, resultCard, type AdaptiveCard, type OwnersView, type OwnerViewVerb } from './cards';
+import { approvalCard, cardDateTime, infoCard, inviteFormCard, OWNER_VIEW_VERBS, ownersViewCard, resultCard, type AdaptiveCard, type OwnersView, type OwnerViewVerb } from './cards';
 import type { TeamRoster } from './roster';
+import type { ChangeNotifier } from '../domain/backgroundWork';
 import { callerOf, tenantOf, type Place, type TeamResolver } from './teamContext';
 import { shownAsText } from './shownAsText';
 
@@ -56,6 +57,8 @@ export interface BotDeps {
    * Service gives up on a message turn after 10 to 15 s, Teams on a card action after about 5 s.
    */
   deadlines: { messageMs: number; invokeMs: number };
+  /** Rewrites a request's own card when it is decided elsewhere (the /requests list, a reminder). */
+  notifier?: Pick<ChangeNotifier, 'requestChanged'>;
   logger: Logger;
 }
 
@@ -96,9 +99,19 @@ interface Turn {
   log: Logger;
 }
 
-type TeamTurn = Turn & { team: TeamRef; caller: Person };
+/** `formAsks`: the invite form this turn answers was a member's request form ("Ask an owner"). */
+type TeamTurn = Turn & { team: TeamRef; caller: Person; formAsks?: boolean };
 
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+
+/**
+ * The message as Teams wrote it: its `text/html` attachment keeps the line breaks (`<br>`, `<p>`,
+ * `<div>`) of a list typed with Shift+Enter, which `text` may have joined. Undefined without one.
+ */
+function htmlOf(activity: TurnContext['activity']): string | undefined {
+  const html = activity.attachments?.find((a) => a.contentType === 'text/html' && typeof a.content === 'string')?.content as string | undefined;
+  return html && html.trim() !== '' ? html : undefined;
+}
 
 export class GuestPassBot extends TeamsActivityHandler {
   private readonly commands: { [K in Command['kind']]: (turn: Turn, command: Extract<Command, { kind: K }>) => Promise<void> } = {
@@ -108,8 +121,8 @@ export class GuestPassBot extends TeamsActivityHandler {
     guests: (turn, command) => this.guests(turn, command.page),
     audit: (turn) => this.auditExport(turn),
     requests: (turn) => this.listRequests(turn),
-    help: (turn) => this.reply(turn, turn.texts.help),
-    unknown: (turn, command) => this.reply(turn, turn.texts.unknownCommand(shownAsText(command.word, 'message'))),
+    help: (turn) => this.help(turn),
+    unknown: (turn, command) => this.reply(turn, turn.texts.unknownCommandClosest(shownAsText(command.word, 'message'), command.closest, turn.texts.commandExamples[command.closest])),
     tooLong: (turn, command) => this.reply(turn, turn.texts.commandTooLong(command.length, command.max)),
   };
 
@@ -121,12 +134,14 @@ export class GuestPassBot extends TeamsActivityHandler {
     [OWNER_VIEW_VERBS.guests]: (turn, data) => this.guestsView(turn, data),
     [OWNER_VIEW_VERBS.requests]: (turn) => this.requestsView(turn),
     [OWNER_VIEW_VERBS.audit]: (turn, data) => this.auditView(turn, data),
+    confirmResend: (turn, data) => this.invitationCard(turn, data, { refresh: false, confirmResend: true }),
     resendInvitation: (turn, data) => this.resend(turn, data),
     approveRequest: (turn, data) => this.decide(turn, data, 'approved'),
     declineRequest: (turn, data) => this.decide(turn, data, 'declined'),
     confirmBulk: (turn, data) => this.deps.bulk.confirm(turn.context, turn.team, turn.caller, data),
     cancelBulk: (turn, data) => this.deps.bulk.cancel(turn.team, turn.caller, data, turn.context.activity.locale),
-    bulkResultsCsv: (turn, data) => this.deps.bulk.resultsCsv(turn.team, turn.caller, data, turn.context.activity.locale),
+    bulkResultsCsv: async (turn, data) => this.deps.bulk.resultsCsv(turn.team, turn.caller, data, turn.context.activity.locale, await this.bulkViewers(turn)),
+    showBulkResults: async (turn, data) => this.deps.bulk.resultsView(turn.team, turn.caller, data, turn.context.activity.locale, await this.bulkViewers(turn)),
   };
 
   constructor(private readonly deps: BotDeps) {
@@ -135,6 +150,42 @@ export class GuestPassBot extends TeamsActivityHandler {
       await this.handleMessage(context);
       await next();
     });
+    this.onMembersAdded(async (context, next) => {
+      await this.welcome(context);
+      await next();
+    });
+  }
+
+  /** Help as a card: what the bot does, the policy in force and, in a team, who its owners are. */
+  private async help(turn: Turn): Promise<void> {
+    const h = turn.texts.helpCard;
+    let owners = '';
+    const place = await this.placeOf(turn);
+    if (!('refusal' in place) && place.kind === 'team') {
+      const names = (await this.deps.roster.owners(turn.context, place.team)).map((o) => shownAsText(o.name));
+      if (names.length > 0) owners = h.owners(names.join(', '));
+    }
+    const commands = h.commands.map((c) => ({ command: shownAsText(c.command), what: c.what }));
+    await this.replyCard(turn, infoCard({ title: h.title, paragraphs: [h.intro], commands, policy: h.policies[this.deps.policy.invitePolicy], owners }));
+  }
+
+  /** When Guest Pass itself is added to a team: what it does and which policy applies. */
+  private async welcome(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    if (!(a.membersAdded ?? []).some((m) => m.id === a.recipient?.id) || !this.tenantAllowed(context)) return;
+    const texts = textsFor(a.locale);
+    await context.sendActivity(
+      MessageFactory.attachment(
+        CardFactory.adaptiveCard(
+          infoCard({ title: texts.welcome.title, paragraphs: [texts.welcome.body], commands: [], policy: texts.helpCard.policies[this.deps.policy.invitePolicy], owners: '' }),
+        ),
+      ),
+    );
+  }
+
+  /** Who gets the owners' copy of a finished bulk card: the owners and the clicker. */
+  private bulkViewers(turn: TeamTurn): Promise<string[]> {
+    return this.deps.roster.ownersAnd(turn.context, turn.team, [turn.caller.id]);
   }
 
   private turnOf(context: TurnContext): Turn {
@@ -167,7 +218,7 @@ export class GuestPassBot extends TeamsActivityHandler {
       return;
     }
     const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
-    const command = parseCommand(text);
+    const command = parseCommand(htmlOf(context.activity) ?? text);
     turn.log.info({ command: command.kind }, 'command');
     if (context.activity.conversation?.conversationType === 'personal' && (command.kind === 'invite' || command.kind === 'inviteCard')) {
       await this.reply(turn, turn.texts.personalChat);
@@ -210,7 +261,15 @@ export class GuestPassBot extends TeamsActivityHandler {
   private async postInviteCard(turn: Turn): Promise<void> {
     const team = await this.teamTurn(turn);
     if ('refusal' in team) return this.reply(turn, team.refusal);
-    await this.replyCard(turn, inviteFormCard(turn.texts, { sendEmail: this.deps.policy.sendInvitationEmail }));
+    // The form is posted per caller: a member under the approval policy sees that it sends a request.
+    const role = await this.deps.roles.roleOf(team.team.groupId, team.caller.id).catch(() => 'outsider' as const);
+    const asks = inviteRight(role, this.deps.policy.invitePolicy).kind === 'request';
+    await this.replyCard(turn, inviteFormCard(turn.texts, { sendEmail: this.deps.policy.sendInvitationEmail, asks }));
+  }
+
+  /** The invite form's defaults for this turn (the request form stays one when it comes back with errors). */
+  private formDefaults(turn: TeamTurn): { sendEmail: boolean; asks: boolean } {
+    return { sendEmail: this.deps.policy.sendInvitationEmail, asks: turn.formAsks === true };
   }
 
   private async inviteByCommand(turn: Turn, command: Extract<Command, { kind: 'invite' }>): Promise<void> {
@@ -323,18 +382,22 @@ export class GuestPassBot extends TeamsActivityHandler {
   }
 
   private async inviteByCard(turn: TeamTurn, data: Record<string, unknown>): Promise<CardAnswer> {
+    turn.formAsks = data.asks === true || data.asks === 'true';
     const parsed = inviteInputSchema.safeParse(data);
     const typed: InviteInput = parsed.success ? parsed.data : {};
     // Field sizes are checked before anything parses them.
     const oversized = oversizedFields(typed);
     if (Object.keys(oversized).length > 0) {
-      const card = inviteFormCard(turn.texts, { sendEmail: this.deps.policy.sendInvitationEmail }, typed, oversized);
+      const card = inviteFormCard(turn.texts, this.formDefaults(turn), typed, oversized);
       return { card, publicCard: card };
     }
     const list = parseInviteLines(typed.bulk ?? '');
-    if (list.length > 0) {
-      // The card's list (plus the single address, if one was typed too) is a bulk invitation.
-      const lines = typed.email?.trim() ? [...parseInviteLines(`${typed.email} ${typed.displayName ?? ''}`), ...list] : list;
+    const inEmailField = parseInviteLines(typed.email ?? '');
+    if (list.length > 0 || inEmailField.length > 1) {
+      // The card's list (plus the address field, which may name several people too) is a bulk invitation.
+      const one = inEmailField.length === 1 ? inEmailField[0]! : undefined;
+      const single = one ? [{ ...one, displayName: typed.displayName?.trim() || one.displayName, raw: `${typed.email ?? ''} ${typed.displayName ?? ''}`.trim() }] : inEmailField;
+      const lines = [...single, ...list];
       const sendEmail = typed.sendEmail === undefined ? undefined : typed.sendEmail === true || typed.sendEmail === 'true';
       return this.deps.bulk.preview(turn.team, turn.caller, lines, { sendEmail, message: typed.message || undefined, locale: turn.context.activity.locale });
     }
@@ -369,7 +432,7 @@ export class GuestPassBot extends TeamsActivityHandler {
     const validation = validateInvite(typed, { sendEmail: this.deps.policy.sendInvitationEmail });
     if (!validation.ok) {
       // Field errors come back on the form, with what was typed kept.
-      return { form: inviteFormCard(texts, { sendEmail: this.deps.policy.sendInvitationEmail }, typed, validation.errors) };
+      return { form: inviteFormCard(texts, this.formDefaults(turn), typed, validation.errors) };
     }
     const request = { ...validation.value, resend, locale: invitationLanguage(turn.context.activity.locale), origin };
     let outcome: InvitationOutcome;
@@ -399,7 +462,8 @@ export class GuestPassBot extends TeamsActivityHandler {
   private async inviteAnswer(turn: TeamTurn, result: InviteResult): Promise<CardAnswer & { outcome?: InvitationOutcome; request?: ApprovalRequest }> {
     if ('form' in result) return { card: result.form, publicCard: result.form };
     if ('request' in result) {
-      const card = approvalCard(turn.texts, result.request, { revealRedeemUrl: false });
+      // The request card @mentions the owners (their Teams ids and roster names).
+      const card = approvalCard(turn.texts, result.request, { revealRedeemUrl: false, mentionOwners: await this.deps.roster.owners(turn.context, turn.team) });
       return { card, publicCard: card, request: result.request };
     }
     const cards = await this.outcomeCards(turn, result.outcome, turn.caller.name, result.message);
@@ -458,6 +522,8 @@ export class GuestPassBot extends TeamsActivityHandler {
   /** Approve or decline: only an owner's click counts, checked now against Graph, never from card data. */
   private async decide(turn: TeamTurn, data: Record<string, unknown>, decision: 'approved' | 'declined'): Promise<CardAnswer> {
     const requestId = typeof data.requestId === 'string' ? data.requestId : '';
+    // Decided from the owners' /requests list: the answer is the list again, the request's own card is rewritten.
+    const onList = data.via === 'requests';
     const role = await this.deps.roles.roleOf(turn.team.groupId, turn.caller.id, { fresh: true });
     if (role !== 'owner') {
       turn.log.warn({ requestId, role }, 'decision refused: caller is not an owner');
@@ -467,6 +533,7 @@ export class GuestPassBot extends TeamsActivityHandler {
     const result = await this.deps.approvals.decide(turn.team.groupId, requestId, turn.caller, decision);
     if (result.kind === 'notFound') return { text: turn.texts.approval.notFound };
     if (result.kind === 'alreadyDecided') {
+      if (onList) return this.requestsView(turn, this.decisionNote(turn, result.request));
       return { card: approvalCard(turn.texts, result.request, { revealRedeemUrl: false }) };
     }
     let request = result.request;
@@ -475,11 +542,14 @@ export class GuestPassBot extends TeamsActivityHandler {
       const outcome = await inviteGuest(this.deps.invite, turn.team, turn.caller, { ...request.invite, locale: invitationLanguage(turn.context.activity.locale) });
       // Under way elsewhere (another turn invites the same address): background work finishes the request.
       if (outcome.kind !== 'inProgress') request = (await this.deps.approvals.patch(turn.team.groupId, request.id, () => ({ outcome }))) ?? { ...request, outcome };
-      if (outcome.userId && turn.context.activity.replyToId) {
-        const reference = TurnContext.getConversationReference(turn.context.activity) as Record<string, unknown>;
-        await this.deps.records.update(turn.team.groupId, outcome.email, (r) => withCard(r, { reference, activityId: turn.context.activity.replyToId! }));
-      }
+      const replyToId = turn.context.activity.replyToId;
+      const cardAt = onList ? request.card : replyToId ? { reference: TurnContext.getConversationReference(turn.context.activity) as Record<string, unknown>, activityId: replyToId } : undefined;
+      if (outcome.userId && cardAt) await this.deps.records.update(turn.team.groupId, outcome.email, (r) => withCard(r, cardAt));
     }
+    if (request.card && request.card.activityId !== turn.context.activity.replyToId) {
+      await this.deps.notifier?.requestChanged(request).catch((e: unknown) => turn.log.warn({ err: (e as Error).message }, 'request card not updated'));
+    }
+    if (onList) return this.requestsView(turn, this.decisionNote(turn, request));
     const reveal = this.deps.policy.redeemLinkAudience === 'channel';
     const refreshUserIds = request.outcome?.redeemUrl ? await this.deps.roster.ownersAnd(turn.context, turn.team, [turn.caller.id]) : [];
     return {
@@ -616,21 +686,33 @@ export class GuestPassBot extends TeamsActivityHandler {
       // These lines are card text now (the owners' view), so escaped as card text.
       const shown = (value: string) => shownAsText(value, 'card');
       const lines = result.items.map((g) =>
-        t.line(shown(g.displayName), shown(g.email), g.state ? turn.texts.states[g.state] : '?', turn.texts.when(g.record?.createdAt), shown(g.record?.invitedBy.name ?? ''), g.inTeam),
+        t.line(shown(g.displayName), shown(g.email), g.state ? turn.texts.states[g.state] : '?', cardDateTime(g.record?.createdAt), shown(g.record?.invitedBy.name ?? ''), g.inTeam),
       );
       return { summary: t.heading(result.total, result.page, result.pages), lines: result.page < result.pages ? [...lines, t.more(result.page + 1)] : lines };
     });
   }
 
-  private async requestsView(turn: TeamTurn): Promise<CardAnswer> {
+  /** The owners' list of open requests, each with Approve and Decline (decided as on the request's card, checked in decide). */
+  private async requestsView(turn: TeamTurn, note?: string): Promise<CardAnswer> {
     const a = turn.texts.approval;
     const shared = await this.sharedViewOf(turn, OWNER_VIEW_VERBS.requests, turn.texts.ownersView.requestsTitle);
     return this.ownersView(turn, shared, async () => {
       const open = await this.deps.approvals.openForGroup(turn.team.groupId);
       const shown = (value: string) => shownAsText(value, 'card');
-      const lines = open.map((r) => a.openRequestLine(shown(r.requester.name), `${shown(r.invite.displayName)} (${shown(r.invite.email)})`, r.createdAt.slice(0, 10)));
-      return { summary: a.openRequests(open.length), lines };
+      const requests = open.map((r) => ({
+        requestId: r.id,
+        text: a.openRequestLine(shown(r.requester.name), `${shown(r.invite.displayName)} (${shown(r.invite.email)})`, cardDateTime(r.createdAt)),
+      }));
+      return { summary: [note, a.openRequests(open.length)].filter(Boolean).join('\n\n'), requests };
     });
+  }
+
+  /** What happened to a request decided from the list, for the owner who clicked. */
+  private decisionNote(turn: TeamTurn, request: ApprovalRequest): string {
+    const a = turn.texts.approval;
+    const guest = `${shownAsText(request.invite.displayName, 'card')} (${shownAsText(request.invite.email, 'card')})`;
+    const outcome = request.outcome ? ` ${turn.texts.outcomeTitles[request.outcome.kind]}.` : '';
+    return `${a.decidedFromList(shownAsText(request.decidedBy?.name ?? '', 'card'), request.status === 'declined' ? a.declinedWord : a.approvedWord, guest)}${outcome}`;
   }
 
   private async auditView(turn: TeamTurn, data: Record<string, unknown>): Promise<CardAnswer> {
@@ -672,7 +754,7 @@ export class GuestPassBot extends TeamsActivityHandler {
     return (await this.deps.roles.ownerIds(turn.team.groupId)).includes(turn.caller.id);
   }
 
-  private async invitationCard(turn: TeamTurn, data: Record<string, unknown>, options: { refresh: boolean }): Promise<CardAnswer> {
+  private async invitationCard(turn: TeamTurn, data: Record<string, unknown>, options: { refresh: boolean; confirmResend?: boolean }): Promise<CardAnswer> {
     let record = await this.recordFor(turn, data);
     if (!record) return { text: turn.texts.cardExpired };
     if (options.refresh && record.userId) {
@@ -683,7 +765,7 @@ export class GuestPassBot extends TeamsActivityHandler {
       }
     }
     const reveal = await this.mayRevealLink(turn, record);
-    return { card: await recordCard(turn.texts, record, (r) => this.deps.roster.ownersAnd(turn.context, turn.team, [r.invitedBy.id]), reveal) };
+    return { card: await recordCard(turn.texts, record, (r) => this.deps.roster.ownersAnd(turn.context, turn.team, [r.invitedBy.id]), reveal, options.confirmResend) };
   }
 
   private async resend(turn: TeamTurn, data: Record<string, unknown>): Promise<CardAnswer> {

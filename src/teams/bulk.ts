@@ -17,7 +17,7 @@ import type { TeamRef } from '../domain/invite';
 import { inviteRight } from '../domain/policy';
 import type { TeamRoles } from '../domain/roles';
 import { en, textsFor, type Texts } from '../text/en';
-import { expand, type AdaptiveCard } from './cards';
+import { cardDateTime, expand, type AdaptiveCard } from './cards';
 import previewTemplate from './cards/bulkPreview.json';
 import progressTemplate from './cards/bulkProgress.json';
 import type { CardPublisher } from './proactive';
@@ -37,6 +37,8 @@ export interface BulkInvitationsDeps {
   roles: TeamRoles;
   policy: PolicyConfig;
   publisher: Pick<CardPublisher, 'update'>;
+  /** The Teams user ids of the owners and `first`, for the owners' copy of a finished job's card. */
+  viewers?: (context: TurnContext, team: TeamRef, first: string[]) => Promise<string[]>;
   logger: Logger;
   now?: () => Date;
   /** At most one progress-card update per job this often (Teams: 7 sends per second per thread). */
@@ -45,8 +47,6 @@ export interface BulkInvitationsDeps {
 
 const MAX_PREVIEW_PROBLEMS = 15;
 const MAX_RESULT_ROWS = 20;
-/** Teams refuses messages much over ~28 KB. */
-const MAX_CSV_MESSAGE = 20_000;
 
 function reasonText(texts: Texts, row: Pick<ResultRow, 'outcome' | 'reason' | 'detail' | 'duplicateOf'>): string {
   if (row.outcome === 'duplicate' && row.duplicateOf !== undefined) return texts.bulk.duplicateOf(row.duplicateOf);
@@ -92,10 +92,13 @@ function progressBar(done: number, total: number): string {
   return `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${total === 0 ? 100 : Math.floor((done / total) * 100)}%`;
 }
 
+/** How many people the preview names one by one; the rest are counted. */
+const MAX_PREVIEW_PEOPLE = 30;
+
 export function bulkPreviewCard(texts: Texts, job: BulkJob): AdaptiveCard {
   const t = texts.bulk;
   const { header, items } = job;
-  const sendable = items.filter((i) => i.state !== 'done').length;
+  const sendable = items.filter((i) => i.state !== 'done');
   const refused = items.filter((i) => i.outcome === 'refused');
   const invalid = header.skipped.filter((s) => s.reason !== 'duplicate');
   const duplicates = header.skipped.length - invalid.length;
@@ -104,7 +107,7 @@ export function bulkPreviewCard(texts: Texts, job: BulkJob): AdaptiveCard {
     ...refused.map((i) => ({ line: i.line, raw: shownAsText(i.email), reason: reasonText(texts, { outcome: 'refused', reason: i.reason, detail: i.detail }) })),
   ].sort((a, b) => a.line - b.line);
   const facts = [
-    { title: t.goodLines, value: String(sendable) },
+    { title: t.goodLines, value: String(sendable.length) },
     { title: t.problemLines, value: String(invalid.length) },
     ...(refused.length > 0 ? [{ title: t.refusedLines, value: String(refused.length) }] : []),
     ...(duplicates > 0 ? [{ title: t.duplicateLines, value: String(duplicates) }] : []),
@@ -112,22 +115,37 @@ export function bulkPreviewCard(texts: Texts, job: BulkJob): AdaptiveCard {
   ];
   return expand(previewTemplate, {
     texts: t,
-    title: t.previewTitle(sendable),
+    title: t.previewTitle(sendable.length),
     intro: t.previewIntro,
     style: problems.length > 0 ? 'warning' : 'emphasis',
     facts,
-    problems: problems.slice(0, MAX_PREVIEW_PROBLEMS).map((p) => ({ ...p, line: String(p.line) })),
+    people: sendable.slice(0, MAX_PREVIEW_PEOPLE).map((i) => ({ name: shownAsText(i.displayName), email: shownAsText(i.email) })),
+    morePeople: sendable.length > MAX_PREVIEW_PEOPLE ? t.morePeople(sendable.length - MAX_PREVIEW_PEOPLE) : '',
+    problems: problems.slice(0, MAX_PREVIEW_PROBLEMS).map((p) => ({ heading: t.problemLine(p.line, p.raw), reason: p.reason })),
     more: problems.length > MAX_PREVIEW_PROBLEMS ? t.moreProblems(problems.length - MAX_PREVIEW_PROBLEMS) : '',
-    canConfirm: sendable > 0,
+    canConfirm: sendable.length > 0,
     jobId: header.id,
   });
 }
 
-export function bulkProgressCard(texts: Texts, job: BulkJob): AdaptiveCard {
+/** Who sees what of the progress card: the owners' copy of a finished job carries each person's result and the CSV. */
+export interface BulkCardView {
+  owner?: boolean;
+  /** Teams user ids whose clients fetch the owners' copy (owners and whoever confirmed). */
+  refreshUserIds?: string[];
+  /** Put the results CSV on the card (the owner asked for it). */
+  withCsv?: boolean;
+}
+
+/** The CSV on a card stays well under Teams' message size (about 28 KB for the whole card). */
+const MAX_CSV_ON_CARD = 10_000;
+
+export function bulkProgressCard(texts: Texts, job: BulkJob, view: BulkCardView = {}): AdaptiveCard {
   const t = texts.bulk;
   const { header } = job;
   const counts = header.counts;
   const finished = header.state === 'finished';
+  const cancelled = header.state === 'cancelled';
   const actor = shownAsText((header.confirmedBy ?? header.requestedBy).name);
   const invalid = header.skipped.filter((s) => s.reason !== 'duplicate').length;
   const facts = (['invited', 'added', 'alreadyInTeam', 'pendingAdd', 'refused', 'failed'] as const)
@@ -136,34 +154,50 @@ export function bulkProgressCard(texts: Texts, job: BulkJob): AdaptiveCard {
   if (invalid > 0) facts.push({ title: t.outcomes.invalid, value: String(invalid) });
   if (header.skipped.length > invalid) facts.push({ title: t.outcomes.duplicate, value: String(header.skipped.length - invalid) });
 
-  let rows: { line: string; email: string; outcome: string; reason: string; color: string }[] = [];
+  let rows: { email: string; detail: string; outcome: string; reason: string; color: string }[] = [];
   let resultsNote = '';
-  if (finished) {
+  let csv = '';
+  if (finished && view.owner) {
     const all = resultRows(job);
     const shown = [...all].sort((a, b) => PROBLEM_FIRST[a.outcome] - PROBLEM_FIRST[b.outcome] || a.line - b.line).slice(0, MAX_RESULT_ROWS);
     rows = shown
       .sort((a, b) => a.line - b.line)
       .map((r) => ({
-        line: String(r.line),
         email: shownAsText(r.email),
+        detail: t.rowDetail(r.line, shownAsText(r.displayName)),
         outcome: t.outcomes[r.outcome],
         reason: reasonText(texts, r),
         color: r.outcome === 'failed' || r.outcome === 'refused' || r.outcome === 'invalid' ? 'Attention' : r.outcome === 'pendingAdd' ? 'Warning' : 'Default',
       }));
     resultsNote = t.resultsShown(rows.length, all.length);
+    if (view.withCsv) {
+      const full = bulkResultsCsv(job, texts);
+      const lines = full.split('\r\n').filter((l) => l !== '');
+      let size = 0;
+      const kept = lines.filter((l) => (size += l.length + 1) <= MAX_CSV_ON_CARD);
+      csv = kept.join('\n');
+      if (kept.length < lines.length) resultsNote = [resultsNote, t.csvTruncated(kept.length - 1, lines.length - 1)].filter(Boolean).join(' ');
+    }
   }
   const troubled = counts.failed + counts.refused + invalid > 0;
+  let title = t.progressTitle(counts.done, counts.total);
+  let subtitle = t.startedBy(actor);
+  if (finished) [title, subtitle] = [t.finishedTitle(counts.total), t.finishedByAt(actor, cardDateTime(header.finishedAt ?? header.updatedAt))];
+  if (cancelled) [title, subtitle] = [t.cancelledTitle, t.cancelledByAt(shownAsText(header.cancelledBy?.name ?? header.requestedBy.name), cardDateTime(header.cancelledAt ?? header.updatedAt))];
   return expand(progressTemplate, {
     texts: t,
-    title: finished ? t.finishedTitle(counts.total) : t.progressTitle(counts.done, counts.total),
-    subtitle: finished ? t.finishedBy(actor) : t.startedBy(actor),
-    style: finished ? (troubled ? 'warning' : 'good') : 'accent',
-    bar: progressBar(counts.done, counts.total),
-    facts,
+    title,
+    subtitle,
+    style: cancelled ? 'emphasis' : finished ? (troubled ? 'warning' : 'good') : 'accent',
+    bar: finished || cancelled ? '' : progressBar(counts.done, counts.total),
+    facts: cancelled ? [{ title: t.goodLines, value: String(counts.total) }] : facts,
+    ownersNote: finished && !view.owner ? t.resultsForOwners : '',
     rows,
     resultsNote,
-    finished,
+    csv,
+    csvText: shownAsText(csv).replace(/\n/g, '\n\n'),
     jobId: header.id,
+    refreshUserIds: finished ? (view.refreshUserIds ?? []).slice(0, 60) : [],
   });
 }
 
@@ -225,7 +259,11 @@ export class BulkInvitations {
     const result = await confirmBulk(this.useCases(), team, caller, jobId, activityId ? { reference, activityId } : undefined);
     // Unconfirmed previews are deleted after a while (background retention): say so, nothing was sent.
     if (result.kind === 'notFound') return { text: texts.bulk.previewExpired };
-    if (result.kind === 'cancelled') return { text: texts.bulk.cancelled };
+    if (result.kind === 'cancelled') {
+      // The card everyone sees says who cancelled and when, and loses its buttons.
+      const card = bulkProgressCard(texts, (await this.jobs.load(jobId))!.job);
+      return { card, publicCard: card };
+    }
     if (result.kind === 'confirmed') {
       this.deps.logger.info({ jobId, groupId: team.groupId, items: result.header.itemCount }, 'bulk job confirmed');
       this.start(jobId);
@@ -241,35 +279,42 @@ export class BulkInvitations {
     const texts = textsFor(locale);
     const refusal = await this.refusal(texts, team, caller, false);
     if (refusal) return { text: refusal };
-    const result = await cancelBulk(this.useCases(), team, typeof data.jobId === 'string' ? data.jobId : '');
+    const result = await cancelBulk(this.useCases(), team, typeof data.jobId === 'string' ? data.jobId : '', caller);
     if (result.kind === 'notFound') return { text: texts.bulk.previewExpired };
-    if (result.kind === 'cancelled') return { text: texts.bulk.cancelled };
     const loaded = await this.jobs.load(result.header.id);
     const card = bulkProgressCard(texts, loaded!.job);
     return { card, publicCard: card };
   }
 
-  /**
-   * The results as CSV, in the clicker's own answer: owners only, checked now (the results name
-   * every person and outcome, which members and guests of the channel may not read).
-   */
-  async resultsCsv(team: TeamRef, caller: Person, data: Record<string, unknown>, locale?: string): Promise<BulkAnswer> {
-    const texts = textsFor(locale);
+  /** A finished job of this team for an owner (checked now), or the answer for anyone else. */
+  private async ownersJob(team: TeamRef, caller: Person, data: Record<string, unknown>, texts: Texts): Promise<BulkJob | BulkAnswer> {
     if ((await this.deps.roles.roleOf(team.groupId, caller.id, { fresh: true })) !== 'owner') return { text: texts.bulk.resultsOwnersOnly };
     const loaded = typeof data.jobId === 'string' ? await this.jobs.load(data.jobId) : undefined;
     if (!loaded || loaded.job.header.team.groupId !== team.groupId || loaded.job.header.state === 'expired') return { text: texts.cardExpired };
-    // Shown in a ``` block: no run of backticks from a value may close it.
-    const csv = shownAsText(bulkResultsCsv(loaded.job, texts), 'codeBlock');
-    const lines = csv.split('\r\n').filter((l) => l !== '');
-    let body = csv;
-    let note = '';
-    if (csv.length > MAX_CSV_MESSAGE) {
-      let size = 0;
-      const kept = lines.filter((l) => (size += l.length + 2) <= MAX_CSV_MESSAGE);
-      body = kept.join('\r\n');
-      note = `\n${texts.bulk.csvTruncated(kept.length - 1, lines.length - 1)}`;
+    return loaded.job;
+  }
+
+  /**
+   * The results with the CSV, as the clicker's own card: owners only, checked now (the results
+   * name every person and outcome, which members and guests of the channel may not read).
+   */
+  async resultsCsv(team: TeamRef, caller: Person, data: Record<string, unknown>, locale?: string, refreshUserIds: string[] = []): Promise<BulkAnswer> {
+    const texts = textsFor(locale);
+    const job = await this.ownersJob(team, caller, data, texts);
+    if (!('header' in job)) return job;
+    return { card: bulkProgressCard(texts, job, { owner: true, withCsv: true, refreshUserIds }) };
+  }
+
+  /** The owners' copy of a finished job's card (its user-specific view); anyone else gets the channel's copy. */
+  async resultsView(team: TeamRef, caller: Person, data: Record<string, unknown>, locale?: string, refreshUserIds: string[] = []): Promise<BulkAnswer> {
+    const texts = textsFor(locale);
+    const job = await this.ownersJob(team, caller, data, texts);
+    if (!('header' in job)) {
+      const loaded = typeof data.jobId === 'string' ? await this.jobs.load(data.jobId) : undefined;
+      if (loaded && loaded.job.header.team.groupId === team.groupId) return { card: bulkProgressCard(texts, loaded.job, { refreshUserIds }) };
+      return job;
     }
-    return { text: `${texts.bulk.csvIntro(lines.length - 1)}${note}\n\n\`\`\`\n${body}\n\`\`\`` };
+    return { card: bulkProgressCard(texts, job, { owner: true, withCsv: true, refreshUserIds }) };
   }
 
   /** Resumes every confirmed job that is not finished (on start); jobs another process holds are tried again later. */
@@ -319,7 +364,13 @@ export class BulkInvitations {
     const interval = this.deps.cardUpdateMs ?? 1000;
     // A little slack, so that a report arriving a few ms early is not put off for a whole period.
     if (!final && previous && (Date.now() - previous.at < interval * 0.9 || previous.busy)) return;
-    const rendered = bulkProgressCard(textsFor(job.header.locale), job);
+    const texts = textsFor(job.header.locale);
+    const viewers = this.deps.viewers;
+    const confirmer = (job.header.confirmedBy ?? job.header.requestedBy).id;
+    const rendered =
+      final && viewers
+        ? async (context: TurnContext) => bulkProgressCard(texts, job, { refreshUserIds: await viewers(context, job.header.team, [confirmer]) })
+        : bulkProgressCard(texts, job);
     const entry = { at: Date.now(), sending: Promise.resolve(), busy: true };
     entry.sending = (async () => {
       if (final && previous) await previous.sending;

@@ -12,13 +12,12 @@ import type { TeamRoster } from './roster';
 
 /** The Teams user ids whose clients fetch their own copy of a record's card (inviter and owners). */
 export type LinkViewers = (record: InvitationRecord) => Promise<string[]>;
-import { shownAsText } from './shownAsText';
 
 /** The result card for a stored invitation; the redeem link only where `reveal` allows. */
-export async function recordCard(texts: Texts, record: InvitationRecord, viewers: LinkViewers, reveal: boolean): Promise<AdaptiveCard> {
+export async function recordCard(texts: Texts, record: InvitationRecord, viewers: LinkViewers, reveal: boolean, confirmResend = false): Promise<AdaptiveCard> {
   const outcome = recordOutcome(record);
   const refreshUserIds = outcome.redeemUrl ? await viewers(record) : [];
-  return resultCard(texts, outcome, { actorName: record.invitedBy.name, revealRedeemUrl: reveal, refreshUserIds });
+  return resultCard(texts, outcome, { actorName: record.invitedBy.name, revealRedeemUrl: reveal, refreshUserIds, confirmResend });
 }
 
 export class TeamsChangeNotifier implements ChangeNotifier {
@@ -55,10 +54,12 @@ export class TeamsChangeNotifier implements ChangeNotifier {
     });
   }
 
+  /** The reminder is the request again, with its Approve and Decline buttons, @mentioning the owners. */
   async remind(request: ApprovalRequest): Promise<void> {
     if (!request.card) return;
-    const shown = (value: string) => shownAsText(value, 'message');
-    const text = textsFor().approval.reminder(shown(request.requester.name), `${shown(request.invite.displayName)} (${shown(request.invite.email)})`);
-    await this.publisher.postText(request.card.reference, text);
+    const team = { teamId: request.teamId, groupId: request.groupId };
+    await this.publisher.post(request.card.reference, async (context) =>
+      approvalCard(textsFor(), request, { revealRedeemUrl: false, mentionOwners: await this.roster.owners(context, team), reminder: true }),
+    );
   }
 }

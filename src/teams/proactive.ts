@@ -8,8 +8,8 @@ import type { AdaptiveCard } from './cards';
 export type StoredReference = Record<string, unknown>;
 
 export interface CardPublisher {
-  /** Posts a new card in the conversation; returns its activity id. */
-  post(reference: StoredReference, card: AdaptiveCard): Promise<string | undefined>;
+  /** Posts a new card in the conversation (built there, if a function: mentions need the roster); returns its activity id. */
+  post(reference: StoredReference, card: AdaptiveCard | ((context: TurnContext) => Promise<AdaptiveCard>)): Promise<string | undefined>;
   /** Posts a plain message in the conversation. */
   postText(reference: StoredReference, text: string): Promise<void>;
   /**
@@ -26,10 +26,11 @@ export class TeamsCardPublisher implements CardPublisher {
     private readonly appId: string,
   ) {}
 
-  async post(reference: StoredReference, card: AdaptiveCard): Promise<string | undefined> {
+  async post(reference: StoredReference, card: AdaptiveCard | ((context: TurnContext) => Promise<AdaptiveCard>)): Promise<string | undefined> {
     let id: string | undefined;
     await this.adapter.continueConversationAsync(this.appId, reference as Partial<ConversationReference>, async (context) => {
-      id = (await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] }))?.id;
+      const content = typeof card === 'function' ? await card(context) : card;
+      id = (await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(content)] }))?.id;
     });
     return id;
   }

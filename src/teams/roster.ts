@@ -13,9 +13,15 @@ export const MAX_REFRESH_USERS = 60;
 /** A roster answer that says "not a member" (cached); other failures are not cached. */
 const NOT_IN_TEAM = 404;
 
+/** Someone in the team's roster: their Teams user id (MRI) and display name. */
+export interface TeamMember {
+  id: string;
+  name: string;
+}
+
 export class TeamRoster {
-  /** `{teamId}|{objectId}` → MRI, or null for someone the roster does not have. */
-  private readonly ids = new TtlCache<string | null>(6 * 3_600_000);
+  /** `{teamId}|{objectId}` → MRI and name, or null for someone the roster does not have. */
+  private readonly ids = new TtlCache<TeamMember | null>(6 * 3_600_000);
 
   constructor(
     private readonly roles: TeamRoles,
@@ -24,8 +30,8 @@ export class TeamRoster {
 
   /** Every activity names its sender both ways: learned without a call. */
   learn(context: TurnContext, teamId: string | undefined): void {
-    const from = context.activity.from as { id?: string; aadObjectId?: string } | undefined;
-    if (teamId && from?.id && from.aadObjectId) this.ids.set(`${teamId}|${from.aadObjectId}`, from.id);
+    const from = context.activity.from as { id?: string; name?: string; aadObjectId?: string } | undefined;
+    if (teamId && from?.id && from.aadObjectId) this.ids.set(`${teamId}|${from.aadObjectId}`, { id: from.id, name: from.name ?? '' });
   }
 
   /**
@@ -35,8 +41,15 @@ export class TeamRoster {
    */
   async teamsIdsOf(context: TurnContext, teamId: string, objectIds: string[]): Promise<string[]> {
     const unique = [...new Set(objectIds.filter(Boolean))];
-    const mris = await Promise.all(unique.map((id) => this.teamsIdOf(context, teamId, id)));
-    return [...new Set(mris.filter((m): m is string => !!m))].slice(0, MAX_REFRESH_USERS);
+    const members = await Promise.all(unique.map((id) => this.memberOf(context, teamId, id)));
+    return [...new Set(members.filter((m): m is TeamMember => !!m).map((m) => m.id))].slice(0, MAX_REFRESH_USERS);
+  }
+
+  /** The team's owners as Teams knows them (MRI and name), for @mentions; those the roster cannot map are left out. */
+  async owners(context: TurnContext, team: { teamId: string; groupId: string }): Promise<TeamMember[]> {
+    const owners = await this.roles.ownerIds(team.groupId).catch(() => [] as string[]);
+    const members = await Promise.all(owners.map((id) => this.memberOf(context, team.teamId, id)));
+    return members.filter((m): m is TeamMember => !!m && m.name !== '').slice(0, MAX_REFRESH_USERS);
   }
 
   /** The viewers of a card owners may see: `first` (the inviter, the asker) and the team's owners. */
@@ -45,12 +58,13 @@ export class TeamRoster {
     return this.teamsIdsOf(context, team.teamId, [...first, ...owners]);
   }
 
-  private async teamsIdOf(context: TurnContext, teamId: string, objectId: string): Promise<string | null> {
+  private async memberOf(context: TurnContext, teamId: string, objectId: string): Promise<TeamMember | null> {
     try {
       return await this.ids.getOrLoad(`${teamId}|${objectId}`, async () => {
         try {
           // Teams' member API takes an Entra object id as well as an MRI.
-          return (await TeamsInfo.getTeamMember(context, teamId, objectId))?.id ?? null;
+          const member = await TeamsInfo.getTeamMember(context, teamId, objectId);
+          return member?.id ? { id: member.id, name: member.name ?? '' } : null;
         } catch (e) {
           if ((e as { statusCode?: number }).statusCode === NOT_IN_TEAM) return null;
           throw e;

@@ -1,7 +1,10 @@
-// Every text a person reads, in one place. English is complete; other languages can be added as
-// objects of the same shape (the card's *invitation* language already follows the Teams locale).
+// Every text a person reads, in one place: English here, German in de.ts, the same shape (Texts),
+// chosen from the Teams locale (textsFor). test/unit/texts.test.ts compares the two.
 import type { FailureCode, FieldErrorCode, RefusalCode } from '../domain/errors';
 import type { OutcomeKind, SubjectState } from '../domain/outcome';
+import type { KnownCommand } from '../domain/commands';
+import type { InvitePolicy } from '../domain/policy';
+import { de } from './de';
 import { tenantDocsLink } from './docs';
 
 export const en = {
@@ -13,15 +16,49 @@ export const en = {
     '- `@Guest Pass /invite alice@fabrikam.com Alice Smith`: invite one guest (name optional, may be quoted).',
     '- `@Guest Pass invite`: open the invite card.',
     '- Several lines after `/invite`, one per person (`email`, `email, name` or `Name <email>`): a bulk invite.',
-    '- `/invite --resend alice@fabrikam.com`: a new invitation (and redeem link) for a guest who has not accepted yet.',
+    '- `/invite --resend alice@fabrikam.com`: a new invitation (and invitation link) for a guest who has not accepted yet.',
     '- `@Guest Pass /status alice@fabrikam.com`: where that guest stands.',
     '- `@Guest Pass /guests`: this team\'s guests invited through Guest Pass (owners).',
     '- `@Guest Pass /requests`: invitation requests waiting for an owner (owners).',
     '- `@Guest Pass /audit`: a link to download this team\'s audit log as CSV (owners).',
   ].join('\n'),
+  helpCard: {
+    title: 'Guest Pass: bring external people into this team as guests',
+    intro: 'In a team channel, @mention Guest Pass with one of these:',
+    commands: [
+      { command: '/invite alice@fabrikam.com Alice Smith', what: 'Invite one guest (the name is optional, and may be quoted).' },
+      { command: 'invite', what: 'Open the invite card.' },
+      { command: '/invite sam@fabrikam.com tom@fabrikam.com', what: 'Several people: addresses separated by spaces, commas or semicolons, or one per line (`email`, `email, name`, `Name <email>`). You see the list before anything is sent.' },
+      { command: '/invite --resend alice@fabrikam.com', what: 'A new invitation link for a guest who has not accepted yet.' },
+      { command: '/status alice@fabrikam.com', what: 'Where that guest stands.' },
+      { command: '/guests', what: "This team's guests invited through Guest Pass (owners)." },
+      { command: '/requests', what: 'Invitation requests waiting for an owner, with Approve and Decline (owners).' },
+      { command: '/audit', what: "A link to download this team's audit log as CSV (owners)." },
+    ],
+    policies: {
+      approval: 'Who may invite here: team owners invite; a member\'s invitation is a request that an owner approves.',
+      owners: 'Who may invite here: team owners only.',
+      members: 'Who may invite here: every member of the team (guests never).',
+    } satisfies Record<InvitePolicy, string>,
+    owners: (names: string) => `This team's owners: ${names}.`,
+  },
+  welcome: {
+    title: 'Guest Pass is ready in this team',
+    body: "Guest Pass brings external people into this team as Microsoft Entra B2B guests, without a ticket to IT. @mention Guest Pass with `/invite alice@fabrikam.com`, or `invite` for the card; `help` shows everything.",
+  },
   personalChat:
     'Invitations happen in a team channel: @mention Guest Pass there with `/invite alice@fabrikam.com`. Type `help` to see everything I can do.',
   unknownCommand: (word: string) => `I don't know "${word}". Type \`help\` to see what I can do.`,
+  unknownCommandClosest: (word: string, closest: string, example: string) =>
+    `I don't know "${word}". Did you mean \`/${closest}\`? For example: \`@Guest Pass ${example}\`. Type \`help\` to see everything I can do.`,
+  commandExamples: {
+    invite: '/invite alice@fabrikam.com Alice Smith',
+    status: '/status alice@fabrikam.com',
+    guests: '/guests',
+    requests: '/requests',
+    audit: '/audit',
+    help: 'help',
+  } satisfies Record<KnownCommand, string>,
   notInTeam: 'Invitations happen in a team channel: add Guest Pass to a team and @mention it in one of its channels.',
   teamUnknown: 'Teams could not tell me which Microsoft 365 group this team belongs to, so nothing was done. Try again in a minute; if it persists, reinstall Guest Pass in this team.',
   somethingWentWrong: (ref: string) => `Something went wrong on my side and nothing was changed. Reference: ${ref}.`,
@@ -36,14 +73,16 @@ export const en = {
     intro: 'The guest gets a Microsoft Entra B2B invitation and joins the team once they accept.',
     email: 'Email address',
     emailPlaceholder: 'alice@fabrikam.com',
-    displayName: 'Display name',
+    displayName: 'Display name, up to 256 characters',
     displayNamePlaceholder: 'Alice Smith (optional)',
-    message: 'Personal message (optional)',
+    message: 'Personal message (optional), up to 1,000 characters',
     messagePlaceholder: 'Shown on this card and, where Microsoft sends it, in the invitation email',
     sendEmail: 'Send the Microsoft invitation email',
-    bulk: 'Or several people, one per line (optional)',
+    bulk: 'Or several people, one per line (optional), up to 1,000 lines',
     bulkPlaceholder: 'alice@fabrikam.com\nbob@fabrikam.com, Bob Jones\nCarol Diaz <carol@fabrikam.com>',
     submit: 'Invite',
+    requestIntro: "You are asking the team's owners: this form sends them a request, and the guest is invited once an owner approves it.",
+    submitRequest: 'Ask an owner',
   },
 
   fieldErrors: {
@@ -55,6 +94,7 @@ export const en = {
     emailDomainInvalid: 'Enter a valid email address: the part after @ is not a valid domain.',
     displayNameTooLong: 'The display name can be at most 256 characters.',
     displayNameControlCharacter: 'The display name cannot contain control characters.',
+    displayNameIsEmail: 'A display name cannot be an email address. To invite several people, put each address on its own line, or separate them with spaces, commas or semicolons.',
     messageTooLong: 'The personal message can be at most 1,000 characters.',
     bulkTooLong: 'This list is too long to read: paste at most 1,000 lines (100,000 characters) at a time.',
   } satisfies Record<FieldErrorCode, string>,
@@ -72,9 +112,9 @@ export const en = {
   } satisfies Record<OutcomeKind, string>,
 
   outcomeSummaries: {
-    invited: (name: string) => `${name} is invited as a guest and is a member of this team. They join once they accept the invitation.`,
-    reinvited: (name: string) => `${name} has a new invitation and a new redeem link; the earlier link no longer matters.`,
-    added: (name: string) => `${name} is now a member of this team.`,
+    invited: (name: string) => `Guest Pass invited ${name} as a guest and added them to this team. They can open the team once they accept the invitation.`,
+    reinvited: (name: string) => `${name} has a new invitation and a new invitation link; the earlier link no longer matters.`,
+    added: (name: string) => `Guest Pass added ${name} to this team.`,
     alreadyInTeam: (name: string) => `${name} is already a member of this team: nothing to do.`,
     requested: (name: string) => `Your request to invite ${name} waits for a team owner's approval.`,
     pendingAdd: (name: string) =>
@@ -89,6 +129,12 @@ export const en = {
     `${name} received a guest invitation to your organization, but could not be added to this team.`,
   /** The summary once the guest has redeemed. */
   acceptedSummary: (name: string) => `${name} accepted the invitation and is a member of this team.`,
+  /** The headline once the guest has accepted (an invitation, or the invitation of a guest who was added). */
+  acceptedTitle: 'Accepted',
+  /** An existing guest added to the team who has not accepted their invitation yet. */
+  addedPendingTitle: 'Added: still has to accept',
+  addedPendingSummary: (name: string) =>
+    `Guest Pass added ${name} to this team. They have not accepted their invitation to your organization yet, so they can open the team only once they do.`,
 
   states: {
     PendingAcceptance: 'Pending acceptance',
@@ -200,6 +246,13 @@ export const en = {
     openRequests: (n: number) => (n === 0 ? 'No invitation requests are waiting.' : `${n} invitation request${n === 1 ? '' : 's'} waiting for an owner:`),
     openRequestLine: (requester: string, guest: string, when: string) => `- ${guest}, requested by ${requester} on ${when}`,
     ownersOnly: "Only this team's owners can list requests.",
+    ownersMentioned: (owners: string) => `For the team's owners: ${owners}`,
+    requestedAtText: (when: string) => `Requested ${when}`,
+    decidedAtText: (when: string) => `Decided ${when}`,
+    reminderTitle: 'Reminder: invitation request still open',
+    decidedFromList: (owner: string, decision: string, guest: string) => `${owner} ${decision} the request to invite ${guest}.`,
+    approvedWord: 'approved',
+    declinedWord: 'declined',
   },
 
   result: {
@@ -208,19 +261,26 @@ export const en = {
     status: 'Status',
     invitationEmail: 'Invitation email',
     emailSent: 'Sent by Microsoft',
-    emailNotSent: 'Not sent: share the redeem link yourself',
+    emailNotSent: 'Not sent: share the invitation link yourself',
     invitedBy: 'Invited by',
+    addedBy: 'Added by',
+    askedBy: 'Asked by',
+    copyLink: 'Copy link: send it to the guest',
+    resendQuestion: (name: string, email: string) =>
+      `Send ${name} another invitation email at ${email}? They get a new invitation link; the one they have stops mattering.`,
+    resendYes: 'Yes, resend',
+    resendNo: 'No, keep it',
     requestedBy: 'Requested by',
     graphCode: 'Graph error code',
     requestId: 'Request ID',
-    redeemLink: 'Redeem link',
-    redeemLinkHint: 'Anyone with this link can start accepting this invitation: share it only with the guest.',
-    redeemLinkHidden: "The redeem link is shown to the inviter and the team's owners.",
-    openRedeemLink: 'Open redeem link',
-    showRedeemLink: 'Show redeem link',
+    redeemLink: 'Invitation link',
+    redeemLinkHint: 'Anyone with this link can start accepting this invitation: copy it and send it only to the guest. (Microsoft Entra calls it the B2B redemption link.)',
+    redeemLinkHidden: "The invitation link is shown to the inviter and the team's owners.",
+    openRedeemLink: 'Open invitation link',
+    showRedeemLink: 'Show invitation link',
     resend: 'Resend invitation',
     refresh: 'Refresh status',
-    notAllowedToSeeLink: "Only the inviter and the team's owners can see the redeem link.",
+    notAllowedToSeeLink: "Only the inviter and the team's owners can see the invitation link.",
     nextStep: 'Next',
     whoMayApprove: 'Who may approve',
   },
@@ -252,6 +312,16 @@ export const en = {
     resultsShown: (shown: number, total: number) =>
       shown < total ? `Showing ${shown} of ${total.toLocaleString('en-US')} lines, problems first; the CSV has all of them.` : '',
     columns: { line: 'Line', email: 'Email', outcome: 'Outcome', reason: 'Reason' },
+    peopleHeading: 'Who will be invited or added',
+    morePeople: (n: number) => `…and ${n.toLocaleString('en-US')} more.`,
+    problemLine: (line: number, raw: string) => `Line ${line}: ${raw}`,
+    rowDetail: (line: number, name: string) => (name ? `Line ${line} · ${name}` : `Line ${line}`),
+    cancelledTitle: 'Bulk invitation cancelled',
+    cancelledByAt: (name: string, when: string) => `Cancelled by ${name}${when ? ` on ${when}` : ''}. Nothing was sent.`,
+    finishedByAt: (name: string, when: string) => `Confirmed by ${name}; finished${when ? ` ${when}` : ''}.`,
+    resultsForOwners: "Each person's result is on the team owners' copy of this card, with the results as CSV.",
+    showResults: 'Show results',
+    csvHeading: 'Results as CSV (copy into a spreadsheet)',
     downloadCsv: 'Results as CSV',
     resultsOwnersOnly: "Only this team's owners can see the results of a bulk invitation.",
     csvIntro: (lines: number) => `Results of the bulk invitation, ${lines.toLocaleString('en-US')} lines (CSV):`,
@@ -290,7 +360,7 @@ export function invitationLanguage(locale?: string): string | undefined {
   return match[2] ? `${match[1]}-${match[2].length === 2 ? match[2].toUpperCase() : match[2]}` : match[1];
 }
 
-/** The catalogue for a Teams locale; English until other catalogues exist. */
-export function textsFor(_locale?: string): Texts {
-  return en;
+/** The catalogue for a Teams locale: German for `de`, `de-DE`, `de-AT`, `de-CH`…; English for anything else. */
+export function textsFor(locale?: string): Texts {
+  return /^de(?:-|$)/i.test(locale ?? '') ? de : en;
 }

@@ -189,13 +189,13 @@ describe('Guest Pass in the Microsoft 365 Agents Playground', { timeout: 180_000
    * The result card's redeem link, as an owner reaches it in the Playground. The channel's copy of
    * the card hides the link (REDEEM_LINK_AUDIENCE=owners); Teams would show owners their own copy
    * through the card's refresh (refresh.userIds), which the Playground does not support ("User
-   * specific view is not supported yet"). So the owner presses "Show redeem link" (Action.Execute),
+   * specific view is not supported yet"). So the owner presses "Show invitation link" (Action.Execute),
    * which replaces the card with the owner's copy. With REDEEM_LINK_AUDIENCE=channel the link is
    * there at once.
    */
   async function revealRedeemLink(thread: Locator): Promise<Locator> {
-    const open = thread.getByRole('link', { name: 'Open redeem link' }).or(thread.getByRole('button', { name: 'Open redeem link' }));
-    const show = thread.getByRole('button', { name: 'Show redeem link' });
+    const open = thread.getByRole('link', { name: 'Open invitation link' }).or(thread.getByRole('button', { name: 'Open invitation link' }));
+    const show = thread.getByRole('button', { name: 'Show invitation link' });
     await open.or(show).first().waitFor(WAIT);
     if ((await open.count()) === 0) await show.click(WAIT);
     await open.waitFor(WAIT);

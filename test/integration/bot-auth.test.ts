@@ -70,7 +70,7 @@ describe('a request the channel signed for this bot', () => {
     const res = await h.post(activity, signed());
     assert.equal(res.status, 200, JSON.stringify(res.body));
     const reply = await h.connector.waitFor((a) => a.method === 'POST' && a.targetId === activity.id);
-    assert.match(reply.activity.text ?? '', /invite/i, 'the help text');
+    assert.match(JSON.stringify(reply.activity.attachments ?? []), /invite/i, 'the help card');
 
     const check = channel.verifyBotToken(reply.authorization);
     assert.ok(check.ok, `the reply's token is the stand-in's, for this bot and the channel scope: ${check.reason}`);

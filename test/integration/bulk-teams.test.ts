@@ -88,6 +88,19 @@ function bulkInvitations(invitePolicy: PolicyConfig['invitePolicy'] = 'approval'
   return { bulk, publisher, jobs, audit };
 }
 
+/** The text of a card's CodeBlock (the results CSV). */
+function codeSnippetOf(card: unknown): string {
+  let found = '';
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!v || typeof v !== 'object') return;
+    const o = v as Record<string, unknown>;
+    if (o.type === 'CodeBlock' && typeof o.codeSnippet === 'string') found = o.codeSnippet;
+    Object.values(o).forEach(walk);
+  };
+  walk(card);
+  return found;
+}
 const jobIdOf = (card: AdaptiveCard | undefined) => JSON.stringify(card).match(/"jobId":"([^"]+)"/)?.[1] ?? '';
 const contextOf = (from: TestUser, jobId: string, replyToId: string) =>
   ({ activity: cardAction(where, from, 'confirmBulk', { jobId }, replyToId) }) as unknown as TurnContext;
@@ -118,20 +131,23 @@ describe('bulk invitations in Teams', () => {
 
     const done = await finalCard(publisher);
     assert.ok(publisher.updates.every((u) => u.activityId === 'preview-activity'), 'one card, updated in place');
-    const text = cardText(done);
+    assert.doesNotMatch(cardText(done), /a1@fabrikam\.com/, "the channel's copy names no one");
+    assert.deepEqual(actionTitles(done), [], 'the finished card has no buttons');
+    const ownersCopy = await bulk.resultsView(team, person(USERS.alexOwner), { jobId });
+    const text = cardText(ownersCopy.card);
     assert.match(text, /a1@fabrikam\.com/);
     assert.match(text, /Already in team/);
     assert.match(text, /Duplicate/);
-    assert.deepEqual(actionTitles(done), ['Results as CSV']);
+    assert.doesNotMatch(cardText((await bulk.resultsView(team, person(USERS.adeleMember), { jobId })).card), /a1@fabrikam\.com/, 'a member gets the channel copy');
     assert.deepEqual(sandbox.snapshot().invitations.map((i) => i.invitedUserEmailAddress).sort(), ['a1@fabrikam.com', 'b1@fabrikam.com']);
 
     const again = await bulk.confirm(contextOf(USERS.meganOwner, jobId, 'preview-activity'), team, person(USERS.meganOwner), { jobId });
     assert.ok(again.card, 'a second Confirm shows the job and starts nothing');
     assert.equal(sandbox.snapshot().invitations.length, 2);
 
-    const csv = await bulk.resultsCsv(team, person(USERS.alexOwner), { jobId });
-    assert.match(csv.text ?? '', /^line,email,display name,outcome,reason/m);
-    assert.match(csv.text ?? '', /3,not-an-address,,Not sent,"Enter a valid email address, like/);
+    const csv = codeSnippetOf((await bulk.resultsCsv(team, person(USERS.alexOwner), { jobId })).card);
+    assert.match(csv, /^line,email,display name,outcome,reason/m);
+    assert.match(csv, /3,not-an-address,,Not sent,"Enter a valid email address, like/);
     const entries = await audit.forGroup(MARKETING_GROUP);
     assert.ok(entries.some((e) => e.outcome === 'invalid' && e.subject === 'not-an-address'), 'the bad line is audited');
     assert.equal(entries.filter((e) => e.action === 'invite').length, 3);
@@ -161,8 +177,10 @@ describe('bulk invitations in Teams', () => {
     const { bulk } = bulkInvitations();
     const preview = await bulk.preview(team, person(USERS.alexOwner), [parseInviteLine('c@fabrikam.com'), parseInviteLine('d@fabrikam.com')]);
     const jobId = jobIdOf(preview.card);
-    assert.match((await bulk.cancel(team, person(USERS.alexOwner), { jobId })).text ?? '', /cancelled/);
-    assert.match((await bulk.confirm(contextOf(USERS.alexOwner, jobId, 'p'), team, person(USERS.alexOwner), { jobId })).text ?? '', /cancelled/);
+    const cancelled = await bulk.cancel(team, person(USERS.alexOwner), { jobId });
+    assert.match(cardText(cancelled.publicCard), /Cancelled by Alex Wilber on \{\{DATE\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ, SHORT\)\}\}/);
+    assert.deepEqual(actionTitles(cancelled.publicCard), [], 'the cancelled card loses its buttons');
+    assert.match(cardText((await bulk.confirm(contextOf(USERS.alexOwner, jobId, 'p'), team, person(USERS.alexOwner), { jobId })).card), /Bulk invitation cancelled/);
     assert.equal(sandbox.snapshot().invitations.length, 0);
   });
 });

@@ -44,7 +44,7 @@ describe('inviting by command', () => {
     const publicCard = cardOf(reply)!;
     const redeemUrl = h.sandbox.snapshot().invitations[0]!.inviteRedeemUrl;
     assert.ok(!cardText(publicCard).includes(redeemUrl), 'the channel copy has no redeem link');
-    assert.ok(actionTitles(publicCard).includes('Show redeem link'));
+    assert.ok(actionTitles(publicCard).includes('Show invitation link'));
     const refresh = publicCard.refresh as { userIds: string[] };
     assert.deepEqual(new Set(refresh.userIds), new Set([USERS.alexOwner.id, USERS.meganOwner.id]), 'Teams user ids (MRIs) of the inviter and the owners');
 
@@ -52,7 +52,7 @@ describe('inviting by command', () => {
     assert.equal(asOwner.status, 200);
     const ownerCard = (asOwner.body as { value: unknown }).value;
     assert.ok(cardText(ownerCard).includes(redeemUrl), 'an owner sees the link');
-    assert.ok(actionTitles(ownerCard).includes('Open redeem link'));
+    assert.ok(actionTitles(ownerCard).includes('Open invitation link'));
 
     const asMember = await h.post(cardAction(where, USERS.adeleMember, 'showRedeemLink', { email: 'bob@fabrikam.com', invitedBy: USERS.adeleMember.aadObjectId }, reply.id));
     assert.equal(asMember.status, 200);
@@ -183,7 +183,7 @@ describe('who may invite', () => {
     const activity = personalMessage(where, USERS.alexOwner, 'help');
     await h.post(activity);
     const reply = await h.connector.waitFor((a) => a.targetId === activity.id);
-    assert.match(reply.activity.text ?? '', /\/invite alice@fabrikam\.com/);
+    assert.match(cardText(cardOf(reply)), /\/invite alice@fabrikam\.com/);
   });
 });
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer } from 'node:net';
 import { cardAction, mentionMessage, USERS, MARKETING_GROUP, MARKETING_TEAM, type TestUser, type Where } from '../support/activities';
-import { cardOf, cardText, ConnectorStandIn } from '../support/connector';
+import { actionTitles, cardOf, cardText, ConnectorStandIn } from '../support/connector';
 import { sandboxEnv, startHarness, useHarness } from '../support/harness';
 import { startBotProcess, runBotToExit } from '../support/botProcess';
 import { BackgroundWork, type BackgroundDeps } from '../../src/domain/backgroundWork';
@@ -32,7 +32,7 @@ describe('redemption tracking', () => {
     assert.match(text, /Accepted/);
     assert.match(text, /Rose accepted the invitation and is a member of this team/);
     assert.doesNotMatch(text, /Pending acceptance/);
-    assert.doesNotMatch(text, /Show redeem link|Resend/, 'nothing left to redeem or resend');
+    assert.doesNotMatch(text, /Show invitation link|Resend/, 'nothing left to redeem or resend');
   });
 
   it('reads pending guests in batches of ids, not one call per guest', async () => {
@@ -188,9 +188,10 @@ describe('approved requests and reminders', () => {
     h.connector.clear();
     await h.app.background.runOnce();
     await h.app.background.runOnce();
-    const reminders = h.connector.sent.filter((a) => /Reminder/.test(a.activity.text ?? '') && /xan@fabrikam\.com/.test(a.activity.text ?? ''));
+    const reminders = h.connector.sent.filter((a) => /Reminder/.test(cardText(cardOf(a))) && /xan@fabrikam\.com/.test(cardText(cardOf(a))));
     assert.equal(reminders.length, 1);
     assert.equal(reminders[0]!.conversationId, reply.conversationId);
+    assert.deepEqual(actionTitles(cardOf(reminders[0])), ['Approve', 'Decline'], 'the reminder carries the same buttons');
     // Decided requests get no reminder.
     const requestId = ((cardOf(reply)!.actions as { data: { requestId: string } }[])[0]!).data.requestId;
     await h.post(cardAction(where, USERS.alexOwner, 'declineRequest', { requestId }, reply.id));

@@ -49,7 +49,7 @@ describe('typed text is shown as text', () => {
     assert.ok(card, 'a result card');
     assert.match(cardText(card), /Invited/);
     assert.deepEqual(facts(card).find((f) => f.title === 'Name')?.value, ESCAPED_NAME);
-    assert.ok(cardText(card).includes(`${ESCAPED_NAME} is invited as a guest`), 'the summary');
+    assert.ok(cardText(card).includes(`Guest Pass invited ${ESCAPED_NAME} as a guest`), 'the summary');
     assert.ok(!cardText(card).includes('**Boss**'), 'nowhere unescaped');
     const alice = h.sandbox.snapshot().users.find((u) => u.mail === 'alice@fabrikam.com');
     assert.equal(alice?.displayName, MARKDOWN_NAME, 'Graph gets the name exactly as typed');

@@ -1,7 +1,7 @@
 // Parsing and validation, before any network call (PRODUCT.md 2 and 3.1).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCommand, parseInviteLine, plainText } from '../../src/domain/commands';
+import { closestCommand, parseCommand, parseInviteLine, plainText } from '../../src/domain/commands';
 import { checkDisplayName, checkEmail, checkMessage, validateInvite } from '../../src/domain/email';
 
 describe('parsing commands', () => {
@@ -50,7 +50,7 @@ describe('parsing commands', () => {
     assert.deepEqual(parseCommand('/audit'), { kind: 'audit' });
     assert.deepEqual(parseCommand('/requests'), { kind: 'requests' });
     assert.deepEqual(parseCommand(''), { kind: 'help' });
-    assert.deepEqual(parseCommand('/frobnicate'), { kind: 'unknown', word: 'frobnicate' });
+    assert.deepEqual(parseCommand('/frobnicate'), { kind: 'unknown', word: 'frobnicate', closest: closestCommand('frobnicate') });
   });
 
   it('drops a bot mention that was not stripped before parsing', () => {

@@ -97,7 +97,7 @@ describe('cards show typed values as text', () => {
   it('escapes the name, address, inviter and personal message on the result card', () => {
     const card = resultCard(en, outcome, { actorName: '_Alex_', revealRedeemUrl: false, refreshUserIds: [], personalMessage: '# Welcome\n- bring [snacks](https://x)' });
     const text = cardText(card);
-    assert.ok(text.includes(`${ESCAPED_NAME} is invited as a guest`), 'summary');
+    assert.ok(text.includes(`Guest Pass invited ${ESCAPED_NAME} as a guest`), 'summary');
     assert.ok(strings(card).includes(ESCAPED_NAME), 'the Name fact');
     assert.ok(strings(card).includes('first\\_last@fabrikam.com'), 'the Email fact');
     assert.ok(strings(card).includes('\\_Alex\\_'), 'the Invited by fact');
@@ -124,7 +124,7 @@ describe('cards show typed values as text', () => {
     assert.ok(all.includes('\\[Adele\\](https://evil.example)'), 'requester fact');
     assert.ok(all.includes('\\~\\~Megan\\~\\~'), 'decided by fact');
     assert.ok(all.includes('\\*\\*urgent\\*\\*'), 'message');
-    assert.ok(all.some((s) => s.startsWith('\\~\\~Megan\\~\\~ approved this request.') && s.includes(`${ESCAPED_NAME} is invited`)), 'summary');
+    assert.ok(all.some((s) => s.startsWith('\\~\\~Megan\\~\\~ approved this request.') && s.includes(`Guest Pass invited ${ESCAPED_NAME}`)), 'summary');
     assert.ok(!all.some((s) => s.includes('**Boss**') || s.includes('[Adele]') || s.includes('~~Megan~~')), 'no unescaped copy anywhere');
     const open = strings(approvalCard(en, { ...request, status: 'open', decidedBy: undefined, outcome: undefined }, { revealRedeemUrl: false }));
     assert.ok(open.includes(`\\[Adele\\](https://evil.example) asks to invite ${ESCAPED_NAME} (bob@fabrikam.com) to this team. Any team owner can approve or decline.`));
@@ -140,19 +140,20 @@ describe('cards show typed values as text', () => {
       now: new Date(),
     });
     const preview = strings(bulkPreviewCard(en, job));
-    assert.ok(preview.includes('\\*\\*not\\*\\* an \\[address\\](https://x)'), 'the set-aside line');
+    assert.ok(preview.some((s) => s.includes('\\*\\*not\\*\\* an \\[address\\](https://x)')), 'the set-aside line');
     job.header.state = 'finished';
     job.items[0] = { ...job.items[0]!, state: 'done', outcome: 'invited' };
-    const progress = strings(bulkProgressCard(en, job));
-    assert.ok(progress.includes('Confirmed by \\*\\*Alex\\*\\*.'), 'the confirmer');
+    const progress = strings(bulkProgressCard(en, job, { owner: true }));
+    assert.ok(progress.some((s) => s.startsWith('Confirmed by \\*\\*Alex\\*\\*;')), 'the confirmer');
     assert.ok(progress.includes('first\\_last@fabrikam.com'), 'the address row');
     assert.ok(!progress.concat(preview).some((s) => s.includes('**')), 'no unescaped copy anywhere');
   });
 
-  it('keeps the results CSV inside its code block whatever the names contain', async () => {
+  it('keeps the results CSV whole in its code block whatever the names contain', async () => {
     const store = new MemoryStore();
     const jobs = new BulkJobs(store);
     const job = newBulkJob({ team, requestedBy: { id: 'u', name: 'Alex' }, lines: parseInviteLines('a@fabrikam.com ```\n```evil``` <b@fabrikam.com>'), rules, sendEmail: true, now: new Date() });
+    job.header.state = 'finished';
     await jobs.create(job);
     const bulk = new BulkInvitations({
       jobs,
@@ -164,10 +165,9 @@ describe('cards show typed values as text', () => {
       logger: { info() {}, warn() {}, error() {} } as never,
     });
     const answer = await bulk.resultsCsv(team, { id: 'u', name: 'Alex' }, { jobId: job.header.id });
-    const text = answer.text!;
-    assert.equal(text.match(/```/g)?.length, 2, 'only the opening and closing fences');
-    assert.ok(text.endsWith('\n```'));
-    assert.ok(text.replace(/\u200b/g, '').includes(',```evil```,'), 'the name is all there');
+    const block = JSON.stringify(answer.card).match(/"type":"CodeBlock","codeSnippet":("(?:[^"\\]|\\.)*")/);
+    assert.ok(block, 'the CSV is a code block on the owner\'s card');
+    assert.ok((JSON.parse(block[1]!) as string).includes(',```evil```,'), 'the name is all there, as typed: a code block shows no Markdown');
   });
 });
 

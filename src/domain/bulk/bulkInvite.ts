@@ -88,10 +88,10 @@ export async function confirmBulk(
   return { kind: 'confirmed', header };
 }
 
-export async function cancelBulk(deps: BulkUseCaseDeps, team: TeamRef, jobId: string): Promise<ConfirmResult> {
+export async function cancelBulk(deps: BulkUseCaseDeps, team: TeamRef, jobId: string, by?: Person): Promise<ConfirmResult> {
   const at = deps.now().toISOString();
   const updated = await deps.jobs.updateHeader(jobId, (h) =>
-    h.state === 'preview' && h.team.groupId === team.groupId ? { ...h, state: 'cancelled', updatedAt: at } : undefined,
+    h.state === 'preview' && h.team.groupId === team.groupId ? { ...h, state: 'cancelled', updatedAt: at, cancelledAt: at, cancelledBy: by } : undefined,
   );
   if (!updated || updated.header.team.groupId !== team.groupId || updated.header.state === 'expired') return { kind: 'notFound' };
   const { header } = updated;

@@ -73,6 +73,9 @@ export interface BulkJobHeader {
   createdAt: string;
   confirmedAt?: string;
   finishedAt?: string;
+  /** Who cancelled the preview, and when (the card says so). */
+  cancelledBy?: Person;
+  cancelledAt?: string;
   updatedAt: string;
   itemCount: number;
   chunkSize: number;

@@ -10,8 +10,16 @@ import inviteFormTemplate from './inviteForm.json';
 import resultTemplate from './result.json';
 import approvalTemplate from './approval.json';
 import ownersViewTemplate from './ownersView.json';
+import infoTemplate from './info.json';
 import type { ApprovalRequest } from '../../domain/approvals';
 import { shownAsText } from '../shownAsText';
+
+/** A date and time each reader's Teams shows in their own time zone and format (ISO 8601 with Z, no fraction; TextBlocks only). */
+export function cardDateTime(iso: string | undefined): string {
+  if (!iso || Number.isNaN(Date.parse(iso))) return '';
+  const z = `${new Date(iso).toISOString().slice(0, 19)}Z`;
+  return `{{DATE(${z}, SHORT)}} {{TIME(${z})}}`;
+}
 
 export type AdaptiveCard = Record<string, unknown>;
 
@@ -29,16 +37,24 @@ export function expand<T extends object>(template: object, data: T): AdaptiveCar
 
 export interface InviteFormData {
   texts: Texts['inviteCard'];
+  /** A member's form under the approval policy: it says plainly that it sends a request. */
+  intro: string;
+  submit: string;
+  asks: boolean;
   values: { email: string; displayName: string; message: string; bulk: string; sendEmail: 'true' | 'false' };
   errors: { email: string; displayName: string; message: string; bulk: string };
 }
 
-export function inviteFormCard(texts: Texts, defaults: { sendEmail: boolean }, typed: InviteInput = {}, errors: InviteFieldErrors = {}): AdaptiveCard {
+export function inviteFormCard(texts: Texts, defaults: { sendEmail: boolean; asks?: boolean }, typed: InviteInput = {}, errors: InviteFieldErrors = {}): AdaptiveCard {
   const sendEmail = typed.sendEmail === undefined ? defaults.sendEmail : typed.sendEmail === true || typed.sendEmail === 'true';
   // What was typed comes back for correction, except a value over its field's cap (it has its error).
   const kept = (field: keyof typeof MAX_FIELD_INPUT) => ((typed[field] ?? '').length > MAX_FIELD_INPUT[field] ? '' : (typed[field] ?? ''));
+  const asks = defaults.asks === true;
   const data: InviteFormData = {
     texts: texts.inviteCard,
+    intro: asks ? texts.inviteCard.requestIntro : texts.inviteCard.intro,
+    submit: asks ? texts.inviteCard.submitRequest : texts.inviteCard.submit,
+    asks,
     values: { email: kept('email'), displayName: kept('displayName'), message: kept('message'), bulk: kept('bulk'), sendEmail: sendEmail ? 'true' : 'false' },
     errors: {
       email: errors.email ? texts.fieldErrors[errors.email] : '',
@@ -64,6 +80,9 @@ export interface ResultCardData {
   redeemHidden: boolean;
   canResend: boolean;
   canRefresh: boolean;
+  /** This copy asks the clicker to confirm a resend (theirs alone). */
+  confirmResend: boolean;
+  resendQuestion: string;
   refreshUserIds: string[];
 }
 
@@ -76,6 +95,8 @@ export interface ResultView {
   refreshUserIds: string[];
   personalMessage?: string;
   when?: Date;
+  /** Ask before sending another invitation email (the clicker's copy after Resend). */
+  confirmResend?: boolean;
 }
 
 const STYLES: Record<InvitationOutcome['kind'], ResultCardData['style']> = {
@@ -90,11 +111,30 @@ const STYLES: Record<InvitationOutcome['kind'], ResultCardData['style']> = {
   failed: 'attention',
 };
 
+/** The outcomes where Guest Pass brought someone in: their headline follows their state from then on. */
+const BROUGHT_IN: readonly InvitationOutcome['kind'][] = ['invited', 'reinvited', 'added', 'pendingAdd'];
+
 function summaryOf(texts: Texts, outcome: InvitationOutcome): string {
   const name = shownAsText(outcome.displayName);
   if (outcome.kind === 'refused' && outcome.invitationId) return texts.refusedAfterInvitation(name);
-  if (outcome.state === 'Accepted' && ['invited', 'reinvited', 'added'].includes(outcome.kind)) return texts.acceptedSummary(name);
+  if (outcome.state === 'Accepted' && BROUGHT_IN.includes(outcome.kind)) return texts.acceptedSummary(name);
+  if (outcome.kind === 'added' && outcome.state === 'PendingAcceptance') return texts.addedPendingSummary(name);
   return texts.outcomeSummaries[outcome.kind](name);
+}
+
+/** Invited → Accepted; Added (still has to accept) → Accepted: the headline says where the guest stands now. */
+function titleOf(texts: Texts, outcome: InvitationOutcome): string {
+  if (outcome.state === 'Accepted' && BROUGHT_IN.includes(outcome.kind)) return texts.acceptedTitle;
+  if (outcome.kind === 'added' && outcome.state === 'PendingAcceptance') return texts.addedPendingTitle;
+  return texts.outcomeTitles[outcome.kind];
+}
+
+/** Who did it, in words that follow what happened: "Invited by" only where Guest Pass invited. */
+function actorTitle(t: Texts['result'], kind: InvitationOutcome['kind']): string {
+  if (kind === 'invited' || kind === 'reinvited' || kind === 'pendingAdd') return t.invitedBy;
+  if (kind === 'added') return t.addedBy;
+  if (kind === 'requested') return t.requestedBy;
+  return t.askedBy;
 }
 
 export function resultCardData(texts: Texts, outcome: InvitationOutcome, view: ResultView): ResultCardData {
@@ -105,7 +145,7 @@ export function resultCardData(texts: Texts, outcome: InvitationOutcome, view: R
   ];
   if (outcome.state) facts.push({ title: t.status, value: texts.states[outcome.state] });
   if (outcome.emailSent !== undefined && outcome.redeemUrl) facts.push({ title: t.invitationEmail, value: outcome.emailSent ? t.emailSent : t.emailNotSent });
-  facts.push({ title: outcome.kind === 'requested' ? t.requestedBy : t.invitedBy, value: shownAsText(view.actorName) });
+  facts.push({ title: actorTitle(t, outcome.kind), value: shownAsText(view.actorName) });
   if (outcome.trace?.graphCode && (outcome.kind === 'failed' || outcome.kind === 'refused')) facts.push({ title: t.graphCode, value: outcome.trace.graphCode });
   if (outcome.trace?.requestId && (outcome.kind === 'failed' || outcome.kind === 'refused')) facts.push({ title: t.requestId, value: outcome.trace.requestId });
 
@@ -118,7 +158,7 @@ export function resultCardData(texts: Texts, outcome: InvitationOutcome, view: R
   return {
     texts: t,
     email: outcome.email,
-    title: texts.outcomeTitles[outcome.kind],
+    title: titleOf(texts, outcome),
     summary: summaryOf(texts, outcome),
     style: STYLES[outcome.kind],
     facts,
@@ -131,6 +171,8 @@ export function resultCardData(texts: Texts, outcome: InvitationOutcome, view: R
     // else's guest would let this team's owners start redeeming that account).
     canResend: pendingGuest && outcome.invitationId !== undefined && outcome.kind !== 'requested',
     canRefresh: outcome.userId !== undefined,
+    confirmResend: view.confirmResend === true && pendingGuest,
+    resendQuestion: t.resendQuestion(shownAsText(outcome.displayName), shownAsText(outcome.email)),
     refreshUserIds: view.refreshUserIds.slice(0, 60),
   };
 }
@@ -140,6 +182,11 @@ export function resultCard(texts: Texts, outcome: InvitationOutcome, view: Resul
 }
 
 export interface ApprovalCardData {
+  /** "Owners: <at>…</at>, …" while the request is open; empty after. */
+  owners: string;
+  /** When it was asked and decided, as each reader's Teams shows dates ({{DATE}}/{{TIME}}). */
+  requestedAtText: string;
+  decidedAtText: string;
   texts: Texts['approval'] & Pick<Texts['result'], 'redeemLink' | 'redeemLinkHint' | 'openRedeemLink' | 'refresh'>;
   requestId: string;
   open: boolean;
@@ -154,7 +201,20 @@ export interface ApprovalCardData {
   refreshUserIds: string[];
 }
 
-export function approvalCard(texts: Texts, request: ApprovalRequest, view: { revealRedeemUrl: boolean; refreshUserIds?: string[] }): AdaptiveCard {
+/** A Teams @mention on a card: the `<at>` text in the card and its entity must match exactly. */
+export interface CardMention {
+  id: string;
+  name: string;
+}
+
+/** The mention text for a name; `<` and `>` would end the tag early. */
+const atText = (name: string) => `<at>${name.replace(/[<>]/g, '')}</at>`;
+
+export function approvalCard(
+  texts: Texts,
+  request: ApprovalRequest,
+  view: { revealRedeemUrl: boolean; refreshUserIds?: string[]; mentionOwners?: CardMention[]; reminder?: boolean },
+): AdaptiveCard {
   const a = texts.approval;
   const guest = `${shownAsText(request.invite.displayName)} (${shownAsText(request.invite.email)})`;
   const requester = shownAsText(request.requester.name);
@@ -163,14 +223,13 @@ export function approvalCard(texts: Texts, request: ApprovalRequest, view: { rev
     { title: a.requestedBy, value: requester },
     { title: a.guest, value: shownAsText(request.invite.email) },
     { title: a.name, value: shownAsText(request.invite.displayName) },
-    { title: a.requestedAt, value: texts.when(request.createdAt) },
   ];
-  if (request.decidedBy) facts.push({ title: a.decidedBy, value: decider }, { title: a.decidedAt, value: texts.when(request.decidedAt) });
+  if (request.decidedBy) facts.push({ title: a.decidedBy, value: decider });
   const outcome = request.outcome;
   if (outcome?.state) facts.push({ title: texts.result.status, value: texts.states[outcome.state] });
   if (outcome?.trace?.requestId && (outcome.kind === 'failed' || outcome.kind === 'refused')) facts.push({ title: texts.result.requestId, value: outcome.trace.requestId });
 
-  let title = a.requestTitle;
+  let title = view.reminder ? a.reminderTitle : a.requestTitle;
   let summary = a.requestSummary(requester, guest);
   let style: ResultCardData['style'] = 'accent';
   let reason = '';
@@ -191,7 +250,11 @@ export function approvalCard(texts: Texts, request: ApprovalRequest, view: { rev
       style = 'warning';
     }
   }
+  const mentions = request.status === 'open' ? (view.mentionOwners ?? []) : [];
   const data: ApprovalCardData = {
+    owners: mentions.length > 0 ? a.ownersMentioned(mentions.map((m) => atText(m.name)).join(', ')) : '',
+    requestedAtText: a.requestedAtText(cardDateTime(request.createdAt)),
+    decidedAtText: request.decidedAt ? a.decidedAtText(cardDateTime(request.decidedAt)) : '',
     texts: { ...a, redeemLink: texts.result.redeemLink, redeemLinkHint: texts.result.redeemLinkHint, openRedeemLink: texts.result.openRedeemLink, refresh: texts.result.refresh },
     requestId: request.id,
     open: request.status === 'open',
@@ -204,7 +267,9 @@ export function approvalCard(texts: Texts, request: ApprovalRequest, view: { rev
     redeemUrl: view.revealRedeemUrl && outcome?.redeemUrl ? outcome.redeemUrl : '',
     refreshUserIds: outcome?.redeemUrl ? (view.refreshUserIds ?? []).slice(0, 60) : [],
   };
-  return expand(approvalTemplate, data);
+  const card = expand(approvalTemplate, data);
+  if (mentions.length > 0) card.msteams = { entities: mentions.map((m) => ({ type: 'mention', text: atText(m.name), mentioned: { id: m.id, name: m.name } })) };
+  return card;
 }
 
 /** The card verbs of views only some people may see; the shared card names the verb, never the content. */
@@ -212,13 +277,15 @@ export const OWNER_VIEW_VERBS = { guests: 'showGuests', requests: 'showRequests'
 export type OwnerViewVerb = (typeof OWNER_VIEW_VERBS)[keyof typeof OWNER_VIEW_VERBS];
 
 export interface OwnersViewData {
-  texts: Texts['ownersView'];
+  texts: Texts['ownersView'] & Pick<Texts['approval'], 'approve' | 'decline'>;
   verb: OwnerViewVerb;
   /** What the server needs to render the view again; never the content itself. */
   data: Record<string, unknown>;
   title: string;
   summary: string;
   lines: string[];
+  /** Open requests, each with Approve and Decline (the /requests view). */
+  requests: { text: string; requestId: string }[];
   linkUrl: string;
   showButton: boolean;
   refreshUserIds: string[];
@@ -230,6 +297,7 @@ export interface OwnersView {
   title: string;
   summary: string;
   lines?: string[];
+  requests?: { text: string; requestId: string }[];
   linkUrl?: string;
   showButton?: boolean;
   refreshUserIds: string[];
@@ -242,15 +310,29 @@ export interface OwnersView {
  */
 export function ownersViewCard(texts: Texts, view: OwnersView): AdaptiveCard {
   const data: OwnersViewData = {
-    texts: texts.ownersView,
+    texts: { ...texts.ownersView, approve: texts.approval.approve, decline: texts.approval.decline },
     verb: view.verb,
     data: { ...view.data, verb: view.verb },
     title: view.title,
     summary: view.summary,
     lines: view.lines ?? [],
+    requests: view.requests ?? [],
     linkUrl: view.linkUrl ?? '',
     showButton: view.showButton ?? false,
     refreshUserIds: view.refreshUserIds.slice(0, 60),
   };
   return expand(ownersViewTemplate, data);
+}
+
+export interface InfoCardData {
+  title: string;
+  paragraphs: string[];
+  commands: { command: string; what: string }[];
+  policy: string;
+  owners: string;
+}
+
+/** Help and the welcome when the app joins a team: what Guest Pass does, the policy in force, who the owners are. */
+export function infoCard(data: InfoCardData): AdaptiveCard {
+  return expand(infoTemplate, data);
 }
