@@ -62,6 +62,8 @@ export interface AppOverrides {
   /** Retention: unconfirmed bulk previews (default 24 h), finished requests after the decision (default 30 days). */
   previewRetentionMs?: number;
   decidedRequestRetentionMs?: number;
+  /** Graph's invitation window (5 s); tests shorten it together with the sandbox's. */
+  invitationWindowMs?: number;
 }
 
 export function createApp(config: AppConfig, logger: Logger, overrides: AppOverrides = {}): App {
@@ -113,6 +115,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
   const approvals = new ApprovalRequests(store);
   const exports = new AuditExports(store, audit, overrides.exportTtlMs ?? DEFAULT_EXPORT_TTL_MS);
   const bulkJobs = new BulkJobs(store);
+  const invitationWindowMs = overrides.invitationWindowMs ?? 5000;
   const instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const background = new BackgroundWork({
     store,
@@ -148,8 +151,8 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
       audit,
       // One scheduler per process, every bulk job sharing it; one budget per tenant: instances on one
       // store take turns through the invitation sender lease (src/domain/bulk/senderLease.ts).
-      pacer: new RequestPacer({ requestsPerWindow: config.bulk.invitationsPer5s, windowMs: 5000 }, systemClock, {
-        lease: new StoreSenderLease(store, instanceId, { windowMs: 5000, marginMs: DEFAULT_MARGIN_MS }),
+      pacer: new RequestPacer({ requestsPerWindow: config.bulk.invitationsPer5s, windowMs: invitationWindowMs }, systemClock, {
+        lease: new StoreSenderLease(store, instanceId, { windowMs: invitationWindowMs, marginMs: DEFAULT_MARGIN_MS }),
         onLeaseError: (e) => logger.warn({ err: e }, 'invitation sender lease'),
       }),
       instanceId,
