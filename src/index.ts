@@ -1,4 +1,5 @@
 // Entry point: configuration, logger, the app, the port, and a clean stop. Nothing else.
+import './memory'; // first: V8's heap settings apply to what is loaded after
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { createApp } from './app';

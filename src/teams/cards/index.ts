@@ -1,8 +1,8 @@
-// Cards are JSON templates (this folder) expanded with typed data by adaptivecards-templating.
+// Cards are JSON templates (this folder) expanded with typed data by template.ts (the subset of the
+// Adaptive Card templating language they use, checked against adaptivecards-templating in tests).
 // This file is the only place that knows both the templates and the data they need.
 // Every value people typed goes through shownAsText before it enters the data of a card that
 // displays it (Input values and action data stay as they are).
-import { Template } from 'adaptivecards-templating';
 import { MAX_FIELD_INPUT, type InviteFieldErrors, type InviteInput } from '../../domain/email';
 import type { InvitationOutcome } from '../../domain/outcome';
 import type { Texts } from '../../text/en';
@@ -12,6 +12,7 @@ import approvalTemplate from './approval.json';
 import ownersViewTemplate from './ownersView.json';
 import type { ApprovalRequest } from '../../domain/approvals';
 import { shownAsText } from '../shownAsText';
+import { expandTemplate } from './template';
 
 export type AdaptiveCard = Record<string, unknown>;
 
@@ -24,7 +25,7 @@ function withoutNulls(value: unknown): unknown {
 }
 
 export function expand<T extends object>(template: object, data: T): AdaptiveCard {
-  return withoutNulls(new Template(template).expand({ $root: data })) as AdaptiveCard;
+  return withoutNulls(expandTemplate(template, data)) as AdaptiveCard;
 }
 
 export interface InviteFormData {
