@@ -49,10 +49,10 @@ export interface BulkRunnerOptions {
 
 export const DEFAULT_BULK_OPTIONS: BulkRunnerOptions = {
   inviteConcurrency: 150,
-  lookupConcurrency: 4,
+  lookupConcurrency: 10,
   lookupBatchSize: 20,
   addBatchSize: 20,
-  addConcurrency: 4,
+  addConcurrency: 8,
   addLingerMs: 300,
   inviteBlockSize: 50,
   maxInviteAttempts: 6,
