@@ -14,7 +14,8 @@ import { BackgroundWork, DEFAULT_DECIDED_REQUEST_RETENTION_MS, DEFAULT_PREVIEW_R
 import type { BulkDirectory } from './domain/bulk/bulkDirectory';
 import { BulkJobs } from './domain/bulk/bulkJob';
 import { BulkRunner } from './domain/bulk/bulkRunner';
-import { RequestPacer } from './domain/bulk/pacer';
+import { DEFAULT_MARGIN_MS, RequestPacer, systemClock } from './domain/bulk/pacer';
+import { StoreSenderLease } from './domain/bulk/senderLease';
 import { GraphBulkDirectory } from './graph/graphBulk';
 import { BulkInvitations } from './teams/bulk';
 import type { GuestDirectory } from './domain/directory';
@@ -71,6 +72,8 @@ export interface AppOverrides {
   claimLeaseMs?: number;
   lookupRetryMs?: number[];
   storeRetryMs?: number[];
+  /** Graph's invitation window (5 s); tests shorten it together with the sandbox's. */
+  invitationWindowMs?: number;
 }
 
 export function createApp(config: AppConfig, logger: Logger, overrides: AppOverrides = {}): App {
@@ -130,6 +133,8 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
   const approvals = new ApprovalRequests(store);
   const exports = new AuditExports(store, audit, overrides.exportTtlMs ?? DEFAULT_EXPORT_TTL_MS);
   const bulkJobs = new BulkJobs(store);
+  const invitationWindowMs = overrides.invitationWindowMs ?? 5000;
+  const instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const background = new BackgroundWork({
     store,
     directory,
@@ -140,7 +145,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     invite,
     notifier,
     now: () => new Date(),
-    instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    instanceId,
     reminderAfterMs: overrides.reminderAfterMs ?? config.approvalReminderHours * 3_600_000,
     pendingAddBackoffMs,
     // Renewed every cycle; after a crash another instance (or the restarted one) takes over within two periods.
@@ -162,8 +167,13 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
       records,
       pendingAdds,
       audit,
-      // One pacer per process: every bulk job shares Graph's invitation limit.
-      pacer: new RequestPacer({ requestsPerWindow: config.bulk.invitationsPer5s, windowMs: 5000 }),
+      // One scheduler per process, every bulk job sharing it; one budget per tenant: instances on one
+      // store take turns through the invitation sender lease (src/domain/bulk/senderLease.ts).
+      pacer: new RequestPacer({ requestsPerWindow: config.bulk.invitationsPer5s, windowMs: invitationWindowMs }, systemClock, {
+        lease: new StoreSenderLease(store, instanceId, { windowMs: invitationWindowMs, marginMs: DEFAULT_MARGIN_MS }),
+        onLeaseError: (e) => logger.warn({ err: e }, 'invitation sender lease'),
+      }),
+      instanceId,
       options: { inviteConcurrency: config.bulk.inviteConcurrency },
       rules: { ...config.policy },
       log: logger,

@@ -71,7 +71,7 @@ export interface AppConfig {
   /** Tenants whose activities are served; defaults to the Graph tenant. Empty means any (anonymous local runs only). */
   allowedTenants: string[];
   redemptionCheckSeconds: number;
-  /** Bulk pacing: invitations per 5 s for the whole process (Graph allows 150 per tenant), and how many in flight. */
+  /** Bulk pacing: invitations per 5 s for the tenant (Graph allows 150, all apps together), and how many wait or fly at once. */
   bulk: { invitationsPer5s: number; inviteConcurrency: number };
   /** Open approval requests older than this get one reminder. */
   approvalReminderHours: number;
@@ -182,7 +182,7 @@ const envSchema = z.object({
   REDEMPTION_CHECK_SECONDS: integerText(1, 86400),
   APPROVAL_REMINDER_HOURS: integerText(1, 24 * 30),
   BULK_INVITATIONS_PER_5S: integerText(1, 150),
-  BULK_INVITE_CONCURRENCY: integerText(1, 50),
+  BULK_INVITE_CONCURRENCY: integerText(1, 150),
   DATA_DIR: optionalText,
   AZURE_STORAGE_CONNECTION_STRING: optionalText,
   AZURE_STORAGE_ACCOUNT_URL: optionalText.pipe(httpsUrlOrUndefined),
@@ -283,7 +283,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedTenants,
     redemptionCheckSeconds: e.REDEMPTION_CHECK_SECONDS ?? 300,
     approvalReminderHours: e.APPROVAL_REMINDER_HOURS ?? 24,
-    bulk: { invitationsPer5s: e.BULK_INVITATIONS_PER_5S ?? 145, inviteConcurrency: e.BULK_INVITE_CONCURRENCY ?? 10 },
+    bulk: { invitationsPer5s: e.BULK_INVITATIONS_PER_5S ?? 145, inviteConcurrency: e.BULK_INVITE_CONCURRENCY ?? 150 },
     dataDir: e.DATA_DIR ?? './.data',
     storageConnectionString: e.AZURE_STORAGE_CONNECTION_STRING,
     storageAccountUrl: e.AZURE_STORAGE_ACCOUNT_URL,

@@ -3,6 +3,7 @@
 //
 // The app is loaded with a dynamic import so that src/telemetry.ts can hook http and the Azure SDK first.
 // Without APPLICATIONINSIGHTS_CONNECTION_STRING, src/telemetry.ts and OpenTelemetry are never loaded.
+import './memory'; // first: V8's heap settings apply to what is loaded after
 import { ConfigError, loadConfig, type AppConfig } from './config';
 
 async function main(): Promise<void> {

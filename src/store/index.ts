@@ -5,8 +5,14 @@
 import path from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import type { DocumentStore } from '../domain/store';
-import { AzureTableStore } from './azureTableStore';
+import type { AzureTableStore as AzureTableStoreType } from './azureTableStore';
 import { FileStore } from './fileStore';
+
+/** Loaded only when Azure Storage is configured: the file store needs none of @azure/data-tables. */
+function azureTableStore(): typeof AzureTableStoreType {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./azureTableStore') as typeof import('./azureTableStore')).AzureTableStore;
+}
 
 export interface StoreConfig {
   dataDir: string;
@@ -16,11 +22,10 @@ export interface StoreConfig {
 
 export function createStore(config: StoreConfig, credential?: TokenCredential): DocumentStore {
   const connectionString = config.storageConnectionString?.trim();
-  if (connectionString) return new AzureTableStore(connectionString);
-  if (config.storageAccountUrl && credential) return new AzureTableStore({ accountUrl: config.storageAccountUrl, credential });
+  if (connectionString) return new (azureTableStore())(connectionString);
+  if (config.storageAccountUrl && credential) return new (azureTableStore())({ accountUrl: config.storageAccountUrl, credential });
   return new FileStore(path.resolve(config.dataDir));
 }
 
-export { AzureTableStore } from './azureTableStore';
 export { FileStore } from './fileStore';
 export { MemoryStore } from './memoryStore';

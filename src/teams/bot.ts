@@ -757,7 +757,8 @@ export class GuestPassBot extends TeamsActivityHandler {
   private async invitationCard(turn: TeamTurn, data: Record<string, unknown>, options: { refresh: boolean; confirmResend?: boolean }): Promise<CardAnswer> {
     let record = await this.recordFor(turn, data);
     if (!record) return { text: turn.texts.cardExpired };
-    if (options.refresh && record.userId) {
+    // Teams' automatic refresh right after the invitation: the record is the truth (no Graph round trip).
+    if (options.refresh && record.userId && !(Date.now() - Date.parse(record.updatedAt) < 10_000)) {
       const user = await this.deps.directory.getUser(record.userId).catch(() => undefined);
       if (user) {
         const state = user.userType === 'Member' ? 'Member' : (user.externalUserState ?? 'PendingAcceptance');

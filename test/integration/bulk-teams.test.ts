@@ -37,7 +37,7 @@ class RecordingPublisher implements Pick<CardPublisher, 'update'> {
 let sandbox: SandboxTenant;
 let graphDirectory: GraphDirectory;
 let graphBulk: GraphBulkDirectory;
-const pacer = new RequestPacer({ requestsPerWindow: 8, windowMs: 500 });
+const pacer = new RequestPacer({ requestsPerWindow: 10, windowMs: 500 });
 const team: TeamRef = { groupId: MARKETING_GROUP, teamId: MARKETING_TEAM, deepLink: 'https://teams.microsoft.com/l/team/x' };
 const where = { serviceUrl: 'http://127.0.0.1:9/' };
 const person = (u: TestUser) => ({ id: u.aadObjectId, name: u.name });

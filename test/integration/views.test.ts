@@ -29,6 +29,22 @@ describe('the redeem link on the result card', () => {
     assert.deepEqual(refreshed, new Set([USERS.alexOwner.id, USERS.meganOwner.id]), 'Teams refreshed the card for the two owners only');
   });
 
+  it("reaches the inviter from the store: Teams' automatic refresh right after the invitation asks Graph nothing", async () => {
+    const reply = await say(USERS.alexOwner, '/invite quill@fabrikam.com Quill');
+    const url = redeemUrlOf('quill@fabrikam.com');
+    h.sandbox.clearRequests();
+    const view = await h.connector.viewOf(reply.id, USERS.alexOwner);
+    assert.ok(view.refreshed, 'Teams refreshed the card for the inviter');
+    assert.ok(cardText(view.card).includes(url), 'the inviter sees the link');
+    assert.match(cardText(view.card), /Invited/);
+    const graph = h.sandbox.requests().filter((r) => r.path.startsWith('/v1.0'));
+    assert.deepEqual(
+      graph.map((r) => `${r.method} ${r.path}`),
+      [],
+      'a record this young is the truth; background tracking keeps it fresh later',
+    );
+  });
+
   it('lists Teams user ids, not Entra object ids, so that Teams runs the refresh at all', async () => {
     const reply = await say(USERS.alexOwner, '/invite rae@fabrikam.com');
     const userIds = (cardOf(reply)!.refresh as { userIds: string[] }).userIds;

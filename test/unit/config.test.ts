@@ -37,7 +37,7 @@ describe('configuration', () => {
     assert.equal(c.graph.baseUrl, 'https://graph.microsoft.com');
     assert.equal(c.graph.instanceDiscovery, true);
     assert.deepEqual(c.allowedTenants, ['t']);
-    assert.deepEqual(c.bulk, { invitationsPer5s: 145, inviteConcurrency: 10 });
+    assert.deepEqual(c.bulk, { invitationsPer5s: 145, inviteConcurrency: 150 });
     assert.equal(c.approvalReminderHours, 24);
     assert.equal(c.policy.redeemLinkAudience, 'owners');
   });

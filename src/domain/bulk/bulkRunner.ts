@@ -21,7 +21,7 @@ import { chunksOf, forEachConcurrently, Semaphore, Stage } from './flow';
 import { systemClock, type Clock, type RequestPacer } from './pacer';
 
 export interface BulkRunnerOptions {
-  /** Invitations in flight at once (the pacer decides when each is sent). */
+  /** Invitations waiting for the scheduler or in flight at once (the scheduler lets at most L out at once). */
   inviteConcurrency: number;
   /** $batch look-ups in flight at once. */
   lookupConcurrency: number;
@@ -48,13 +48,13 @@ export interface BulkRunnerOptions {
 }
 
 export const DEFAULT_BULK_OPTIONS: BulkRunnerOptions = {
-  inviteConcurrency: 10,
-  lookupConcurrency: 4,
+  inviteConcurrency: 150,
+  lookupConcurrency: 10,
   lookupBatchSize: 20,
   addBatchSize: 20,
-  addConcurrency: 4,
+  addConcurrency: 8,
   addLingerMs: 300,
-  inviteBlockSize: 10,
+  inviteBlockSize: 50,
   maxInviteAttempts: 6,
   memberAddBackoffMs: [1000, 2000, 4000, 8000, 16000],
   checkpointMs: 1000,
@@ -386,19 +386,29 @@ class JobRun {
     const actor = header.confirmedBy ?? header.requestedBy;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.deps.pacer.acquire(this.signal);
-        const invitation = await this.deps.directory.invite(
-          {
-            email: item.email,
-            displayName: item.displayName,
-            redirectUrl: this.deps.rules.redirectUrl ?? header.team.deepLink,
-            sendEmail: header.sendEmail,
-            message: header.message,
-            messageLanguage: header.locale,
-            sponsorId: actor.id,
-          },
-          this.signal,
-        );
+        // Every attempt takes a lane until its answer (or its failure) is in: the scheduler's proof needs both ends.
+        const ticket = await this.deps.pacer.acquire(this.signal, { retry: attempt > 1 });
+        let invitation: Awaited<ReturnType<BulkDirectory['invite']>>;
+        try {
+          invitation = await this.deps.directory.invite(
+            {
+              email: item.email,
+              displayName: item.displayName,
+              redirectUrl: this.deps.rules.redirectUrl ?? header.team.deepLink,
+              sendEmail: header.sendEmail,
+              message: header.message,
+              messageLanguage: header.locale,
+              sponsorId: actor.id,
+            },
+            this.signal,
+          );
+        } catch (e) {
+          // A 429 means someone else used the tenant's budget: everyone waits as Graph says (before this lane is freed).
+          if (e instanceof BusyDirectoryError && e.kind === 'throttled') this.deps.pacer.pause(e.retryAfterMs ?? this.deps.pacer.limits.windowMs);
+          throw e;
+        } finally {
+          ticket.done();
+        }
         if (this.signal.aborted) return;
         item.state = 'invited';
         item.userId = invitation.userId;
@@ -411,11 +421,8 @@ class JobRun {
       } catch (e) {
         if (this.signal.aborted) return;
         if (e instanceof BusyDirectoryError && attempt < this.o.maxInviteAttempts) {
-          if (e.kind === 'throttled') {
-            // A 429 means nothing was created; everyone waits as Graph says, then the pacer resumes.
-            this.deps.pacer.pause(e.retryAfterMs ?? this.deps.pacer.limits.windowMs);
-            continue;
-          }
+          // A 429 means nothing was created (the pause is ordered above); the retry goes first when it ends.
+          if (e.kind === 'throttled') continue;
           // Busy (503/504): the invitation may exist all the same; look before trying again.
           try {
             await this.clock.sleep(e.retryAfterMs ?? 1000 * attempt, this.signal);
