@@ -457,6 +457,7 @@ export class GuestPassBot extends TeamsActivityHandler {
 
   /** Approve or decline: only an owner's click counts, checked now against Graph, never from card data. */
   private async decide(turn: TeamTurn, data: Record<string, unknown>, decision: 'approved' | 'declined'): Promise<CardAnswer> {
+    const started = Date.now();
     const requestId = typeof data.requestId === 'string' ? data.requestId : '';
     const role = await this.deps.roles.roleOf(turn.team.groupId, turn.caller.id, { fresh: true });
     if (role !== 'owner') {
@@ -472,20 +473,58 @@ export class GuestPassBot extends TeamsActivityHandler {
     let request = result.request;
     await this.audit(turn, decision === 'approved' ? 'approve' : 'decline', request.invite.email, decision, { reason: `request ${request.id}` });
     if (decision === 'approved') {
-      const outcome = await inviteGuest(this.deps.invite, turn.team, turn.caller, { ...request.invite, locale: invitationLanguage(turn.context.activity.locale) });
-      // Under way elsewhere (another turn invites the same address): background work finishes the request.
-      if (outcome.kind !== 'inProgress') request = (await this.deps.approvals.patch(turn.team.groupId, request.id, () => ({ outcome }))) ?? { ...request, outcome };
-      if (outcome.userId && turn.context.activity.replyToId) {
-        const reference = TurnContext.getConversationReference(turn.context.activity) as Record<string, unknown>;
-        await this.deps.records.update(turn.team.groupId, outcome.email, (r) => withCard(r, { reference, activityId: turn.context.activity.replyToId! }));
+      // The invitation races the card action's deadline like every other invitation: past it the
+      // clicked card shows the approval under way, and is updated when the invitation is done.
+      const replyToId = turn.context.activity.replyToId;
+      const work = this.inviteApproved(turn, request);
+      const result = await beforeDeadline(work, Math.max(0, this.deps.deadlines.invokeMs - (Date.now() - started)));
+      if (result === LATE) {
+        const working = approvalCard(turn.texts, request, { revealRedeemUrl: false });
+        if (!replyToId) return { card: working };
+        await turn.context.updateActivity({ id: replyToId, type: 'message', attachments: [CardFactory.adaptiveCard(working)] });
+        this.finishDecisionLate(turn, work, replyToId);
+        return { card: working };
       }
+      request = result;
     }
+    return this.decisionCards(turn, request);
+  }
+
+  /** The approved request's invitation; the request as it stands afterwards. */
+  private async inviteApproved(turn: TeamTurn, request: ApprovalRequest): Promise<ApprovalRequest> {
+    // Read from the turn now: the work may outlive it (its context is revoked when the turn ends).
+    const { locale, replyToId } = turn.context.activity;
+    const reference = TurnContext.getConversationReference(turn.context.activity) as Record<string, unknown>;
+    const outcome = await inviteGuest(this.deps.invite, turn.team, turn.caller, { ...request.invite, locale: invitationLanguage(locale) });
+    // Under way elsewhere (another turn invites the same address): background work finishes the request.
+    if (outcome.kind !== 'inProgress') request = (await this.deps.approvals.patch(turn.team.groupId, request.id, () => ({ outcome }))) ?? { ...request, outcome };
+    if (outcome.userId && replyToId) {
+      await this.deps.records.update(turn.team.groupId, outcome.email, (r) => withCard(r, { reference, activityId: replyToId }));
+    }
+    return request;
+  }
+
+  private async decisionCards(turn: TeamTurn, request: ApprovalRequest): Promise<CardAnswer> {
     const reveal = this.deps.policy.redeemLinkAudience === 'channel';
     const refreshUserIds = request.outcome?.redeemUrl ? await this.deps.roster.ownersAnd(turn.context, turn.team, [turn.caller.id]) : [];
     return {
       card: approvalCard(turn.texts, request, { revealRedeemUrl: true, refreshUserIds }),
       publicCard: approvalCard(turn.texts, request, { revealRedeemUrl: reveal, refreshUserIds }),
     };
+  }
+
+  /**
+   * An approval whose invitation outlived the card action: the clicked card (`activityId`) shows it
+   * under way and is updated in place when the invitation is done (the shared copy; the decider and
+   * owners see the redeem link through the card's refresh). If this process dies, background work
+   * finishes the approved request and updates its card.
+   */
+  private finishDecisionLate(turn: TeamTurn, work: Promise<ApprovalRequest>, activityId: string): void {
+    const reference = TurnContext.getConversationReference(turn.context.activity) as Record<string, unknown>;
+    void (async () => {
+      const request = await work;
+      await this.deps.publisher.update(reference, activityId, async (context) => (await this.decisionCards({ ...turn, context }, request)).publicCard!);
+    })().catch((e: unknown) => turn.log.error({ err: e instanceof Error ? e.message : String(e) }, 'approval finished after the deadline, but its card was not updated'));
   }
 
   /** An approval card shown again (its refresh): the redeem link only for the decider and owners. */
