@@ -71,6 +71,10 @@ export interface AppOverrides {
   claimLeaseMs?: number;
   lookupRetryMs?: number[];
   storeRetryMs?: number[];
+  /** Lease of a running bulk job (default 15 s): how long a dead process keeps others off its job. */
+  bulkLeaseMs?: number;
+  /** Lease of the background work (default 2 cycles + 5 s): how long a dead process keeps others from it. */
+  backgroundLeaseMs?: number;
 }
 
 export function createApp(config: AppConfig, logger: Logger, overrides: AppOverrides = {}): App {
@@ -144,7 +148,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     reminderAfterMs: overrides.reminderAfterMs ?? config.approvalReminderHours * 3_600_000,
     pendingAddBackoffMs,
     // Renewed every cycle; after a crash another instance (or the restarted one) takes over within two periods.
-    leaseMs: config.redemptionCheckSeconds * 2000 + 5000,
+    leaseMs: overrides.backgroundLeaseMs ?? config.redemptionCheckSeconds * 2000 + 5000,
     log,
     retention: {
       exports,
@@ -164,7 +168,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
       audit,
       // One pacer per process: every bulk job shares Graph's invitation limit.
       pacer: new RequestPacer({ requestsPerWindow: config.bulk.invitationsPer5s, windowMs: 5000 }),
-      options: { inviteConcurrency: config.bulk.inviteConcurrency },
+      options: { inviteConcurrency: config.bulk.inviteConcurrency, ...(overrides.bulkLeaseMs ? { leaseMs: overrides.bulkLeaseMs } : {}) },
       rules: { ...config.policy },
       log: logger,
     }),
