@@ -74,6 +74,10 @@ export interface AppOverrides {
   storeRetryMs?: number[];
   /** Graph's invitation window (5 s); tests shorten it together with the sandbox's. */
   invitationWindowMs?: number;
+  /** Lease of a running bulk job (default 15 s): how long a dead process keeps others off its job. */
+  bulkLeaseMs?: number;
+  /** Lease of the background work (default 2 cycles + 5 s): how long a dead process keeps others from it. */
+  backgroundLeaseMs?: number;
 }
 
 export function createApp(config: AppConfig, logger: Logger, overrides: AppOverrides = {}): App {
@@ -149,7 +153,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     reminderAfterMs: overrides.reminderAfterMs ?? config.approvalReminderHours * 3_600_000,
     pendingAddBackoffMs,
     // Renewed every cycle; after a crash another instance (or the restarted one) takes over within two periods.
-    leaseMs: config.redemptionCheckSeconds * 2000 + 5000,
+    leaseMs: overrides.backgroundLeaseMs ?? config.redemptionCheckSeconds * 2000 + 5000,
     log,
     retention: {
       exports,
@@ -174,7 +178,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
         onLeaseError: (e) => logger.warn({ err: e }, 'invitation sender lease'),
       }),
       instanceId,
-      options: { inviteConcurrency: config.bulk.inviteConcurrency },
+      options: { inviteConcurrency: config.bulk.inviteConcurrency, ...(overrides.bulkLeaseMs ? { leaseMs: overrides.bulkLeaseMs } : {}) },
       rules: { ...config.policy },
       log: logger,
     }),

@@ -521,6 +521,7 @@ export class GuestPassBot extends TeamsActivityHandler {
 
   /** Approve or decline: only an owner's click counts, checked now against Graph, never from card data. */
   private async decide(turn: TeamTurn, data: Record<string, unknown>, decision: 'approved' | 'declined'): Promise<CardAnswer> {
+    const started = Date.now();
     const requestId = typeof data.requestId === 'string' ? data.requestId : '';
     // Decided from the owners' /requests list: the answer is the list again, the request's own card is rewritten.
     const onList = data.via === 'requests';
@@ -539,23 +540,68 @@ export class GuestPassBot extends TeamsActivityHandler {
     let request = result.request;
     await this.audit(turn, decision === 'approved' ? 'approve' : 'decline', request.invite.email, decision, { reason: `request ${request.id}` });
     if (decision === 'approved') {
-      const outcome = await inviteGuest(this.deps.invite, turn.team, turn.caller, { ...request.invite, locale: invitationLanguage(turn.context.activity.locale) });
-      // Under way elsewhere (another turn invites the same address): background work finishes the request.
-      if (outcome.kind !== 'inProgress') request = (await this.deps.approvals.patch(turn.team.groupId, request.id, () => ({ outcome }))) ?? { ...request, outcome };
+      // The invitation races the card action's deadline like every other invitation: past it the
+      // clicked card shows the approval under way, and is updated when the invitation is done.
       const replyToId = turn.context.activity.replyToId;
-      const cardAt = onList ? request.card : replyToId ? { reference: TurnContext.getConversationReference(turn.context.activity) as Record<string, unknown>, activityId: replyToId } : undefined;
-      if (outcome.userId && cardAt) await this.deps.records.update(turn.team.groupId, outcome.email, (r) => withCard(r, cardAt));
+      const work = this.inviteApproved(turn, request, onList);
+      const result = await beforeDeadline(work, Math.max(0, this.deps.deadlines.invokeMs - (Date.now() - started)));
+      if (result === LATE) {
+        const working = approvalCard(turn.texts, request, { revealRedeemUrl: false });
+        // From the /requests list the clicked card is the owners' list: the request's own card is
+        // rewritten when the invitation is done, and the list answers now.
+        if (onList) {
+          this.finishDecisionLate(turn, work, request.card);
+          return this.requestsView(turn, this.decisionNote(turn, request));
+        }
+        if (!replyToId) return { card: working };
+        await turn.context.updateActivity({ id: replyToId, type: 'message', attachments: [CardFactory.adaptiveCard(working)] });
+        this.finishDecisionLate(turn, work, { reference: TurnContext.getConversationReference(turn.context.activity) as Record<string, unknown>, activityId: replyToId });
+        return { card: working };
+      }
+      request = result;
     }
     if (request.card && request.card.activityId !== turn.context.activity.replyToId) {
       await this.deps.notifier?.requestChanged(request).catch((e: unknown) => turn.log.warn({ err: (e as Error).message }, 'request card not updated'));
     }
     if (onList) return this.requestsView(turn, this.decisionNote(turn, request));
+    return this.decisionCards(turn, request);
+  }
+
+  /** The approved request's invitation; the request as it stands afterwards. */
+  private async inviteApproved(turn: TeamTurn, request: ApprovalRequest, onList: boolean): Promise<ApprovalRequest> {
+    // Read from the turn now: the work may outlive it (its context is revoked when the turn ends).
+    const { locale, replyToId } = turn.context.activity;
+    const reference = TurnContext.getConversationReference(turn.context.activity) as Record<string, unknown>;
+    const outcome = await inviteGuest(this.deps.invite, turn.team, turn.caller, { ...request.invite, locale: invitationLanguage(locale) });
+    // Under way elsewhere (another turn invites the same address): background work finishes the request.
+    if (outcome.kind !== 'inProgress') request = (await this.deps.approvals.patch(turn.team.groupId, request.id, () => ({ outcome }))) ?? { ...request, outcome };
+    const cardAt = onList ? request.card : replyToId ? { reference, activityId: replyToId } : undefined;
+    if (outcome.userId && cardAt) await this.deps.records.update(turn.team.groupId, outcome.email, (r) => withCard(r, cardAt));
+    return request;
+  }
+
+  private async decisionCards(turn: TeamTurn, request: ApprovalRequest): Promise<CardAnswer> {
     const reveal = this.deps.policy.redeemLinkAudience === 'channel';
     const refreshUserIds = request.outcome?.redeemUrl ? await this.deps.roster.ownersAnd(turn.context, turn.team, [turn.caller.id]) : [];
     return {
       card: approvalCard(turn.texts, request, { revealRedeemUrl: true, refreshUserIds }),
       publicCard: approvalCard(turn.texts, request, { revealRedeemUrl: reveal, refreshUserIds }),
     };
+  }
+
+  /**
+   * An approval whose invitation outlived the card action: the clicked card (`activityId`) shows it
+   * under way and is updated in place when the invitation is done (the shared copy; the decider and
+   * owners see the redeem link through the card's refresh). If this process dies, background work
+   * finishes the approved request and updates its card.
+   */
+  /** Updates the request's card (`at`) once an approval that outlived the turn's deadline is done. */
+  private finishDecisionLate(turn: TeamTurn, work: Promise<ApprovalRequest>, at: { reference: Record<string, unknown>; activityId: string } | undefined): void {
+    void (async () => {
+      const request = await work;
+      if (!at) return;
+      await this.deps.publisher.update(at.reference, at.activityId, async (context) => (await this.decisionCards({ ...turn, context }, request)).publicCard!);
+    })().catch((e: unknown) => turn.log.error({ err: e instanceof Error ? e.message : String(e) }, 'approval finished after the deadline, but its card was not updated'));
   }
 
   /** An approval card shown again (its refresh): the redeem link only for the decider and owners. */

@@ -118,6 +118,26 @@ describe('deadlines when Graph hangs', () => {
     assert.match(cardText(cardOf(update)), /slowcard@fabrikam\.com/);
   });
 
+  it('answers an approval click by its deadline with the approval under way, then updates the card with the invitation', async () => {
+    reset();
+    const request = await h.say(USERS.adeleMember, '/invite slowapproval@fabrikam.com Sol');
+    const approve = (cardOf(request)!.actions as { verb?: string; data: { requestId: string } }[]).find((a) => a.verb === 'approveRequest')!;
+    // Graph holds the invitation for 5 s, then creates it and answers.
+    h.sandbox.addFault({ method: 'POST', path: '/invitations', kind: 'hang', hangMs: 5000 });
+    const started = Date.now();
+    const answer = await h.post(cardAction(where, USERS.alexOwner, 'approveRequest', { requestId: approve.data.requestId }, request.id));
+    const elapsed = Date.now() - started;
+    assert.equal(answer.status, 200);
+    assert.ok(elapsed < DEADLINE_MS + 2500, `answered after ${elapsed} ms, before Graph (5 s)`);
+    const working = cardText((answer.body as { value: unknown }).value);
+    assert.match(working, /Approved/);
+    assert.doesNotMatch(working, /Approved: Invited/);
+    const update = await h.connector.waitFor((a) => a.method === 'PUT' && a.targetId === request.id && /Approved: Invited/.test(cardText(cardOf(a))), 20_000);
+    assert.deepEqual((cardOf(update)!.actions as unknown[] | undefined) ?? [], [], 'no buttons left to click');
+    assert.equal(emailsTo('slowapproval@fabrikam.com'), 1);
+    assert.ok(members().includes(userId('slowapproval@fabrikam.com')!), 'in the team');
+  });
+
   it('does not let background work take over an invitation whose turn is still waiting (a long Retry-After)', async () => {
     reset();
     faults.inviteDelayMs = 2000;
