@@ -22,7 +22,7 @@ import { defaultSleep, type InviteDeps } from './domain/invite';
 import { InvitationRecords } from './domain/invitationRecords';
 import { InviteIntents } from './domain/inviteIntents';
 import { PendingAdds } from './domain/pendingAdds';
-import { GuestLifecycle, lifecycleTimes, removalOf } from './domain/lifecycle';
+import { GuestLifecycle, lifecycleTimes } from './domain/lifecycle';
 import { TeamRoles } from './domain/roles';
 import type { DocumentStore } from './domain/store';
 import { TtlCache } from './domain/ttlCache';
@@ -130,7 +130,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
 
   const lifecycle = new GuestLifecycle({
     records,
-    remover: removalOf(directory),
+    remover: directory,
     audit,
     freshOwnerIds: (groupId) => roles.freshOwnerIds(groupId),
     notifier,

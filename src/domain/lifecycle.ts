@@ -9,26 +9,11 @@
 // posted, reminder, expiry, a decision) is claimed with an ETag write on the record before it
 // acts: overlapping background runs and two clicks at once never do anything twice.
 import type { AuditLog } from './audit';
+import type { GuestDirectory } from './directory';
 import { withCard, type CardRef, type InvitationRecord, type InvitationRecords, type Person } from './invitationRecords';
 
-/** The directory port's removal (GuestDirectory.removeTeamMember, from the membership work). */
-export interface MemberRemoval {
-  removeTeamMember(groupId: string, userId: string): Promise<'removed' | 'notMember'>;
-}
-
-/**
- * The directory's removal, where it has one. Until the directory port carries removeTeamMember
- * (the membership work), removal fails plainly and nothing is marked removed.
- */
-export function removalOf(directory: object): MemberRemoval {
-  const d = directory as Partial<MemberRemoval>;
-  return {
-    removeTeamMember: async (groupId, userId) => {
-      if (typeof d.removeTeamMember !== 'function') throw new Error('this directory cannot remove team members');
-      return d.removeTeamMember.call(directory, groupId, userId);
-    },
-  };
-}
+/** What the lifecycle needs of the directory port: taking a guest out of the team. */
+export type MemberRemoval = Pick<GuestDirectory, 'removeTeamMember'>;
 
 export interface LifecycleTimes {
   reviewMs: number;

@@ -41,6 +41,7 @@ async function invite(from: TestUser, email: string): Promise<SentActivity> {
   return reply;
 }
 
+const teamMembers = () => h.sandbox.snapshot().groups.find((g) => g.id === MARKETING_GROUP)!.members;
 const record = async (email: string) => (await h.app.store.get<InvitationRecord>('invitations', `${MARKETING_GROUP}|${email}`))?.value;
 const auditOf = async (email: string) => (await h.app.store.list<AuditEntry>('audit', `${MARKETING_GROUP}|`)).map((d) => d.value).filter((e) => e.subject === email);
 
@@ -140,6 +141,40 @@ describe('a guest review that falls due', () => {
     assert.equal((await auditOf('rev5@fabrikam.com')).filter((e) => e.action === 'keep').length, 1);
   });
 
+  it("removes the guest from the team's membership when an owner picks Remove now, and audits who did", async () => {
+    const { posted, own } = await reviewDue(USERS.alexOwner, 'rev9@fabrikam.com');
+    const userId = (await record('rev9@fabrikam.com'))!.userId!;
+    assert.ok(teamMembers().includes(userId), 'in the team before');
+    const answer = await click(USERS.alexOwner, 'removeGuest', actionOf(own, 'removeGuest')!.data, posted.id);
+    assert.match(cardText(answer.value), /Alex Wilber removed Guest rev9/);
+    assert.ok(!teamMembers().includes(userId), 'out of the team in the sandbox');
+    assert.equal((await record('rev9@fabrikam.com'))!.removal?.kind, 'removed');
+    assert.ok((await auditOf('rev9@fabrikam.com')).some((e) => e.action === 'remove' && e.outcome === 'removed' && e.actor.id === USERS.alexOwner.aadObjectId));
+    const again = await click(USERS.meganOwner, 'keepGuest', actionOf(own, 'keepGuest')!.data, posted.id);
+    assert.match(cardText(again.value), /Guest removed/, 'a later click shows the decision and changes nothing');
+  });
+
+  it('removes an unanswered guest after the reminder only when GUEST_EXPIRE_UNREVIEWED=true, and says how to undo it', async () => {
+    await restart({ ...REVIEW_ENV, GUEST_EXPIRE_UNREVIEWED: 'true' });
+    try {
+      await reviewDue(USERS.alexOwner, 'rev10@fabrikam.com');
+      const userId = (await record('rev10@fabrikam.com'))!.userId!;
+      await h.app.background.runOnce(); // the reminder
+      assert.ok(teamMembers().includes(userId), 'still in the team after the reminder');
+      const cycle = await h.app.background.runOnce(); // a grace period after the reminder
+      assert.ok(cycle.expired >= 1);
+      assert.ok(!teamMembers().includes(userId), 'removed from the team');
+      const [notice] = postedCards('rev10@fabrikam.com', /Guest removed: review unanswered/);
+      assert.ok(notice, 'a card says so');
+      assert.match(cardText(cardOf(notice)), /invite them again: `@Guest Pass \/invite rev10@fabrikam\.com`/);
+      assert.ok((await auditOf('rev10@fabrikam.com')).some((e) => e.action === 'expire'));
+      await h.app.background.runOnce();
+      assert.equal(postedCards('rev10@fabrikam.com', /Guest removed: review unanswered/).length, 1, 'once');
+    } finally {
+      await restart(REVIEW_ENV);
+    }
+  });
+
   it('sends one reminder after the grace period, and only one', async () => {
     await reviewDue(USERS.alexOwner, 'rev6@fabrikam.com');
     const second = await h.app.background.runOnce();
@@ -152,6 +187,7 @@ describe('a guest review that falls due', () => {
     assert.equal(postedCards('rev6@fabrikam.com', /Reminder: guest review still open/).length, 1, 'still one reminder');
     assert.equal(postedCards('rev6@fabrikam.com', /Guest review due/).length, 1, 'and one review card');
     assert.equal((await record('rev6@fabrikam.com'))!.removal, undefined, 'without GUEST_EXPIRE_UNREVIEWED the guest stays');
+    assert.ok(teamMembers().includes((await record('rev6@fabrikam.com'))!.userId!), 'in the team');
     assert.ok((await auditOf('rev6@fabrikam.com')).some((e) => e.action === 'remind' && e.outcome === 'review reminder'));
   });
 
@@ -206,6 +242,26 @@ describe('a guest who has not accepted', () => {
       await h.app.background.runOnce();
       const update = await h.connector.waitFor((a) => a.method === 'PUT' && a.targetId === cards[0]!.id);
       assert.match(cardText(cardOf(update)), /Accepted/, 'the reminder card updated itself');
+    } finally {
+      await restart(REVIEW_ENV);
+    }
+  });
+
+  it('is taken out of the team when the inviter picks Withdraw', async () => {
+    await restart({ ...REVIEW_ENV, GUEST_REVIEW_DAYS: '3650', PENDING_REMINDER_DAYS: '0.00001' });
+    try {
+      await invite(USERS.meganOwner, 'pend3@fabrikam.com');
+      await sleep(1000);
+      await h.app.background.runOnce();
+      const [posted] = postedCards('pend3@fabrikam.com', /has not accepted/);
+      const userId = (await record('pend3@fabrikam.com'))!.userId!;
+      assert.ok(teamMembers().includes(userId));
+      const answer = await click(USERS.meganOwner, 'withdrawGuest', { email: 'pend3@fabrikam.com' }, posted!.id);
+      assert.match(cardText(answer.value), /Megan Bowen withdrew Guest pend3/);
+      assert.ok(!teamMembers().includes(userId), 'out of the team in the sandbox');
+      assert.ok((await auditOf('pend3@fabrikam.com')).some((e) => e.action === 'withdraw' && e.outcome === 'removed'));
+      const twice = await click(USERS.meganOwner, 'withdrawGuest', { email: 'pend3@fabrikam.com' }, posted!.id);
+      assert.match(String(twice.value), /nothing to withdraw/);
     } finally {
       await restart(REVIEW_ENV);
     }
