@@ -2,6 +2,9 @@
 // configured, and pending guests' reminder with Resend and Withdraw, at the bot's HTTP boundary
 // against the sandbox tenant. Review periods are seconds' worth here (GUEST_REVIEW_DAYS=0.00001 is
 // under a second); background work runs by hand (runOnce).
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cardAction, MARKETING_GROUP, USERS, type TestUser, type Where } from '../support/activities';
@@ -199,6 +202,24 @@ describe('a guest review that falls due', () => {
     assert.equal(postedCards('rev7@fabrikam.com', /Guest review due/).length, 1, 'one review card across the restart');
     const answer = await click(USERS.alexOwner, 'keepGuest', actionOf(own, 'keepGuest')!.data, posted.id);
     assert.match(cardText(answer.value), /kept Guest rev7/);
+  });
+});
+
+describe('npm run review-due', () => {
+  it("brings a guest's review due in the running bot's DATA_DIR, and the next cycle posts the review card", async () => {
+    await restart({ ...REVIEW_ENV, GUEST_REVIEW_DAYS: '3650' });
+    try {
+      await invite(USERS.alexOwner, 'rev11@fabrikam.com');
+      await h.app.background.runOnce();
+      assert.equal(postedCards('rev11@fabrikam.com', /Guest review due/).length, 0, 'not due for ten years');
+      const script = path.join(__dirname, '../../scripts/review-due.ts');
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, 'rev11@fabrikam.com', '--data-dir', h.dataDir]);
+      assert.match(stdout, /review due now/);
+      await h.app.background.runOnce();
+      assert.equal(postedCards('rev11@fabrikam.com', /Guest review due/).length, 1);
+    } finally {
+      await restart(REVIEW_ENV);
+    }
   });
 });
 
