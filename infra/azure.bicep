@@ -10,8 +10,8 @@
 //   Log Analytics workspace + Application Insights -> the bot's OpenTelemetry traces and metrics
 //                                      (APPLICATIONINSIGHTS_CONNECTION_STRING)
 //
-// Microsoft Graph application permissions (User.Invite.All, GroupMember.ReadWrite.All, User.Read.All,
-// Organization.Read.All) are NOT granted here: Graph app role assignments are Entra objects, which ARM/Bicep cannot
+// Microsoft Graph application permissions (User.Invite.All, TeamMember.ReadWriteNonOwnerRole.All, TeamMember.Read.All,
+// GroupMember.Read.All, User.Read.All, Organization.Read.All) are NOT granted here: Graph app role assignments are Entra objects, which ARM/Bicep cannot
 // create without the Microsoft Graph Bicep extension (and a deployment principal that itself holds
 // AppRoleAssignment.ReadWrite.All). A tenant admin grants them once after the first deployment; the exact commands
 // are in docs/deployment.md ("Grant Microsoft Graph permissions to the managed identity").

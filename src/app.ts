@@ -23,6 +23,7 @@ import { defaultSleep, type InviteDeps } from './domain/invite';
 import { InvitationRecords } from './domain/invitationRecords';
 import { InviteIntents } from './domain/inviteIntents';
 import { PendingAdds } from './domain/pendingAdds';
+import { GuestLifecycle, lifecycleTimes } from './domain/lifecycle';
 import { TeamRoles } from './domain/roles';
 import type { DocumentStore } from './domain/store';
 import { TtlCache } from './domain/ttlCache';
@@ -134,6 +135,16 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     }
   };
 
+  const lifecycle = new GuestLifecycle({
+    records,
+    remover: directory,
+    audit,
+    freshOwnerIds: (groupId) => roles.freshOwnerIds(groupId),
+    notifier,
+    times: lifecycleTimes(config.lifecycle),
+    now: () => new Date(),
+    log,
+  });
   const approvals = new ApprovalRequests(store);
   const exports = new AuditExports(store, audit, overrides.exportTtlMs ?? DEFAULT_EXPORT_TTL_MS);
   const bulkJobs = new BulkJobs(store);
@@ -161,6 +172,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
       previewRetentionMs: overrides.previewRetentionMs ?? DEFAULT_PREVIEW_RETENTION_MS,
       decidedRequestRetentionMs: overrides.decidedRequestRetentionMs ?? DEFAULT_DECIDED_REQUEST_RETENTION_MS,
     },
+    lifecycle,
   });
 
   const bulk = new BulkInvitations({
@@ -206,6 +218,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     publisher,
     deadlines: { messageMs: overrides.messageDeadlineMs ?? 8000, invokeMs: overrides.invokeDeadlineMs ?? 4000 },
     notifier,
+    lifecycle,
     logger,
   });
 

@@ -75,6 +75,8 @@ export interface AppConfig {
   bulk: { invitationsPer5s: number; inviteConcurrency: number };
   /** Open approval requests older than this get one reminder. */
   approvalReminderHours: number;
+  /** Guest lifecycle (PRODUCT.md 7): review period, grace before reminder and expiry, expiry on or off, pending reminder age; in days (decimals allowed). */
+  lifecycle: LifecycleConfig;
   dataDir: string;
   storageConnectionString?: string;
   /** Azure Storage Tables endpoint used with the app's own credential instead of a key. */
@@ -86,6 +88,13 @@ export interface AppConfig {
   docsBaseUrl: string;
   /** Application Insights through OpenTelemetry; undefined (off, nothing loaded) without a connection string. */
   telemetry?: TelemetryConfig;
+}
+
+export interface LifecycleConfig {
+  reviewDays: number;
+  reviewGraceDays: number;
+  expireUnreviewed: boolean;
+  pendingReminderDays: number;
 }
 
 export interface TelemetryConfig {
@@ -152,6 +161,18 @@ const integerText = (min: number, max: number) =>
       .optional(),
   );
 
+/** Days as a decimal number (tests use seconds' worth, e.g. 0.00002); `min` is the smallest allowed. */
+const daysText = (fallback: number, min: number) =>
+  optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, { message: 'must be a number of days, such as 90 or 0.5' })
+      .transform(Number)
+      .pipe(z.number().min(min).max(3650))
+      .optional()
+      .transform((v) => v ?? fallback),
+  );
+
 const envSchema = z.object({
   PORT: integerText(1, 65535),
   HOST: optionalText.pipe(
@@ -181,6 +202,10 @@ const envSchema = z.object({
   ALLOWED_TENANTS: optionalText,
   REDEMPTION_CHECK_SECONDS: integerText(1, 86400),
   APPROVAL_REMINDER_HOURS: integerText(1, 24 * 30),
+  GUEST_REVIEW_DAYS: daysText(90, 0.00001),
+  GUEST_REVIEW_GRACE_DAYS: daysText(14, 0),
+  GUEST_EXPIRE_UNREVIEWED: booleanText(false),
+  PENDING_REMINDER_DAYS: daysText(7, 0.00001),
   BULK_INVITATIONS_PER_5S: integerText(1, 150),
   BULK_INVITE_CONCURRENCY: integerText(1, 150),
   DATA_DIR: optionalText,
@@ -283,6 +308,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedTenants,
     redemptionCheckSeconds: e.REDEMPTION_CHECK_SECONDS ?? 300,
     approvalReminderHours: e.APPROVAL_REMINDER_HOURS ?? 24,
+    lifecycle: {
+      reviewDays: e.GUEST_REVIEW_DAYS,
+      reviewGraceDays: e.GUEST_REVIEW_GRACE_DAYS,
+      expireUnreviewed: e.GUEST_EXPIRE_UNREVIEWED,
+      pendingReminderDays: e.PENDING_REMINDER_DAYS,
+    },
     bulk: { invitationsPer5s: e.BULK_INVITATIONS_PER_5S ?? 145, inviteConcurrency: e.BULK_INVITE_CONCURRENCY ?? 150 },
     dataDir: e.DATA_DIR ?? './.data',
     storageConnectionString: e.AZURE_STORAGE_CONNECTION_STRING,

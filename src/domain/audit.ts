@@ -4,7 +4,24 @@ import { randomUUID } from 'node:crypto';
 import { ConcurrencyError, type DocumentStore } from './store';
 import type { Person } from './invitationRecords';
 
-export type AuditAction = 'invite' | 'resend' | 'request' | 'approve' | 'decline' | 'add' | 'refuse' | 'redeem' | 'export';
+export type AuditAction =
+  | 'invite'
+  | 'resend'
+  | 'request'
+  | 'approve'
+  | 'decline'
+  | 'add'
+  | 'refuse'
+  | 'redeem'
+  | 'export'
+  // The guest lifecycle: a review fell due, was kept, the guest removed (Remove now), expired
+  // (unanswered), a reminder sent (review or pending guest), a pending guest withdrawn.
+  | 'review'
+  | 'keep'
+  | 'remove'
+  | 'expire'
+  | 'remind'
+  | 'withdraw';
 
 export interface AuditEntry {
   at: string;

@@ -12,6 +12,7 @@ import { inviteGuest, outcomeOfError, runClaimed, teamDeepLink, type InviteDeps 
 import type { CardRef, InvitationRecord, InvitationRecords, Person } from './invitationRecords';
 import type { InvitationOutcome } from './outcome';
 import { DEFAULT_CLAIM_LEASE_MS } from './inviteIntents';
+import type { GuestLifecycle } from './lifecycle';
 import type { PendingAdds } from './pendingAdds';
 import { ConcurrencyError, type DocumentStore } from './store';
 
@@ -45,6 +46,8 @@ export interface BackgroundDeps {
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
   /** Retention: what is deleted, and after how long. Without it nothing is deleted. */
   retention?: RetentionDeps;
+  /** Guest reviews and pending reminders; without it none run. */
+  lifecycle?: GuestLifecycle;
 }
 
 export interface RetentionDeps {
@@ -73,6 +76,10 @@ export interface CycleReport {
   exportsDeleted: number;
   previewsDeleted: number;
   requestsDeleted: number;
+  reviewsDue: number;
+  reviewReminders: number;
+  expired: number;
+  pendingReminders: number;
 }
 
 interface Lease {
@@ -113,6 +120,10 @@ export class BackgroundWork {
       exportsDeleted: 0,
       previewsDeleted: 0,
       requestsDeleted: 0,
+      reviewsDue: 0,
+      reviewReminders: 0,
+      expired: 0,
+      pendingReminders: 0,
     };
     if (!(await this.acquireLease())) return report;
     report.ran = true;
@@ -125,6 +136,11 @@ export class BackgroundWork {
     await this.step('recent invitations', async () => void (await this.deps.invite.intents?.forgetRecent(this.deps.invite.recentWindowMs ?? 120_000)));
     await this.step('redemptions', async () => this.trackRedemptions(report));
     await this.step('reminders', async () => this.sendReminders(report));
+    const lifecycle = this.deps.lifecycle;
+    if (lifecycle) {
+      await this.step('guest reviews', async () => lifecycle.runReviews(report));
+      await this.step('pending reminders', async () => lifecycle.runPendingReminders(report));
+    }
     // Last: requests finished above have had their cards updated before retention looks at them.
     await this.applyRetention(report);
     return report;
@@ -232,7 +248,7 @@ export class BackgroundWork {
 
   async trackRedemptions(report: CycleReport): Promise<void> {
     const { records, directory, audit, notifier, now } = this.deps;
-    const pending = (await records.listAll()).filter((r) => r.state === 'PendingAcceptance' && r.userId);
+    const pending = (await records.listAll()).filter((r) => r.state === 'PendingAcceptance' && r.userId && !r.removal);
     const byUser = new Map<string, InvitationRecord[]>();
     for (const r of pending) byUser.set(r.userId!, [...(byUser.get(r.userId!) ?? []), r]);
     const ids = [...byUser.keys()];

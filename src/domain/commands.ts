@@ -12,7 +12,7 @@ export type Command =
   | { kind: 'invite'; lines: InviteLine[]; resend: boolean; sendEmail?: boolean }
   | { kind: 'inviteCard' }
   | { kind: 'status'; email: string }
-  | { kind: 'guests'; page: number }
+  | { kind: 'guests'; page: number; due?: boolean }
   | { kind: 'audit' }
   | { kind: 'requests' }
   | { kind: 'help' }
@@ -319,8 +319,10 @@ export function parseCommand(text: string): Command {
     case 'status':
       return { kind: 'status', email: args.trim().split(/\s+/)[0] ?? '' };
     case 'guests': {
-      const page = Number.parseInt(args.trim(), 10);
-      return { kind: 'guests', page: Number.isFinite(page) && page > 0 ? page : 1 };
+      const words = args.trim().toLowerCase().split(/\s+/);
+      const due = words[0] === 'due';
+      const page = Number.parseInt(due ? (words[1] ?? '') : (words[0] ?? ''), 10);
+      return { kind: 'guests', page: Number.isFinite(page) && page > 0 ? page : 1, ...(due ? { due } : {}) };
     }
     case 'audit':
     case 'export':

@@ -39,7 +39,15 @@ export interface GuestDirectory {
   getUsers(userIds: string[]): Promise<DirectoryUser[]>;
   verifiedDomains(): Promise<string[]>;
   invite(request: InvitationRequest): Promise<CreatedInvitation>;
+  /**
+   * Adds the user to the team as a member (not an owner), so that Teams shows them at once (the
+   * Graph adapter uses the Teams membership API; the name stays for its callers). A team's id is
+   * its Microsoft 365 group's id. A user not replicated yet fails with kind 'notFound'; a group
+   * that forbids guests with 'groupForbidsGuests'.
+   */
   addGroupMember(groupId: string, userId: string): Promise<MemberAddResult>;
+  /** Removes the user from the team; 'notMember' when they are not (or no longer) in it. The account stays. */
+  removeTeamMember(groupId: string, userId: string): Promise<'removed' | 'notMember'>;
   groupOwnerIds(groupId: string): Promise<string[]>;
   isGroupMember(groupId: string, userId: string): Promise<boolean>;
 }

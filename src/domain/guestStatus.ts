@@ -62,10 +62,11 @@ export interface GuestPage {
  * This team's guests invited through Guest Pass, newest first, one page at a time. States come
  * from the directory in reads of 15 ids, not one call per guest.
  */
-export async function teamGuests(deps: StatusDeps, groupId: string, page: number, pageSize = 20): Promise<GuestPage> {
+export async function teamGuests(deps: StatusDeps, groupId: string, page: number, pageSize = 20, only?: (record: InvitationRecord) => boolean): Promise<GuestPage> {
   // Guests Guest Pass brought in: not tenant members, and not people who were already in the team.
   const all = (await deps.records.listForGroup(groupId))
     .filter((r) => r.userId && r.state !== 'Member' && (r.invitationId !== undefined || r.outcome !== 'alreadyInTeam'))
+    .filter((r) => !only || only(r))
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   const pages = Math.max(1, Math.ceil(all.length / pageSize));
   const current = Math.min(Math.max(1, page), pages);

@@ -35,6 +35,26 @@ export interface InvitationRecord {
    * Teams adapter's conversation references. Background work updates all of them.
    */
   cards?: CardRef[];
+  /** The guest's review (lifecycle): absent until its first due date is acted on (see reviewDueAt). */
+  review?: GuestReview;
+  /** The pending guest's one reminder to the inviter was sent then (claimed before posting). */
+  pendingRemindedAt?: string;
+  /** Taken out of the team through Guest Pass: by an owner's Remove, by expiry, or withdrawn while pending. */
+  removal?: { kind: 'removed' | 'expired' | 'withdrawn'; at: string; by: Person };
+}
+
+export interface GuestReview {
+  /** When the review is due; Keep moves it on by a review period. */
+  dueAt: string;
+  /** The review card for this due date was posted then (claimed before posting, so once). */
+  notifiedAt?: string;
+  /** The one reminder was sent then. */
+  remindedAt?: string;
+  /** The review cards for this due date (the card, then its reminder), updated once decided. */
+  cards?: CardRef[];
+  /** The last decision: who kept the guest and when (the new due date is `dueAt`). */
+  keptBy?: Person;
+  keptAt?: string;
 }
 
 export interface CardRef {

@@ -6,28 +6,41 @@
 // - Invitations: one `POST /invitations` per call with in-call retries switched off, so that
 //   every attempt goes through the domain's pacer; 429/503/504 and requests without an answer
 //   surface as busy, with their Retry-After.
-// - Group adds: `PATCH /groups/{id}` with `members@odata.bind`, at most 20 per request and
-//   all-or-nothing; when a chunk fails, its users are added one by one (`POST members/$ref`), where
-//   "already a member" counts as success.
+// - Team adds: the Teams membership API, which Teams shows at once. The group's members are read
+//   first (`GET /groups/{id}/members?$select=id`): Graph answers an existing member's add with
+//   success again, so that read is what tells "already a member". The others go in
+//   `POST /teams/{id}/members/add`, at most 200 per request, answered per item
+//   (`aadUserConversationMemberResult` with `userId` and `error`): some added, some not (a guest not
+//   replicated yet is `NotFound`). When a whole request fails, its users are added one by one
+//   (`POST /teams/{id}/members`); a user the answer leaves out is added one by one too.
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { DirectoryError, type CreatedInvitation, type InvitationRequest } from '../domain/directory';
 import { BusyDirectoryError, type BulkDirectory, type LookupAnswer, type MemberAddAnswer } from '../domain/bulk/bulkDirectory';
 import { chunksOf, forEachConcurrently } from '../domain/bulk/flow';
 import { systemClock, type Clock } from '../domain/bulk/pacer';
-import { invitationBody, LOOKUP_SELECT, pickLookupMatch, userLookupFilter, type GraphDirectory, type GraphUser } from './graphDirectory';
+import {
+  conversationMember,
+  invitationBody,
+  LOOKUP_SELECT,
+  pickLookupMatch,
+  TEAM_MEMBER_WRITE,
+  userLookupFilter,
+  type GraphDirectory,
+  type GraphUser,
+} from './graphDirectory';
 import { GraphRetryPolicy, retryAfterMsOf, TRANSPORT_FAILURES } from './boundedRequests';
-import { headerOf, toDirectoryError, type CallEffect } from './graphErrors';
+import { headerOf, isAlreadyMemberError, toDirectoryError, type CallEffect } from './graphErrors';
 
-/** Graph's limits: items per $batch, members per PATCH members@odata.bind. */
+/** Graph's limits: items per $batch, members per POST /teams/{id}/members/add. */
 export const BATCH_LIMIT = 20;
-export const MEMBER_BIND_LIMIT = 20;
+export const MEMBER_ADD_LIMIT = 200;
 
 export interface GraphBulkOptions {
   /** Attempts per $batch item when Graph throttles it or is busy. */
   maxItemAttempts: number;
   /** Cap on any single Retry-After wait, so a job cannot stall for long on one answer. */
   maxRetryAfterMs: number;
-  /** Single adds in flight at once when a PATCH chunk falls back. */
+  /** Single adds in flight at once when a members/add request falls back. */
   fallbackConcurrency: number;
   clock: Clock;
 }
@@ -160,34 +173,70 @@ export class GraphBulkDirectory implements BulkDirectory {
 
   async addMembers(groupId: string, userIds: readonly string[], signal?: AbortSignal): Promise<Map<string, MemberAddAnswer>> {
     const answers = new Map<string, MemberAddAnswer>();
-    for (const chunk of chunksOf([...new Set(userIds)], MEMBER_BIND_LIMIT)) {
+    const distinct = [...new Set(userIds)];
+    // Best effort: without the read every user is sent, and an existing member counts as added.
+    const members = distinct.length > 0 ? await this.directory.groupMemberIds(groupId).catch(() => new Set<string>()) : new Set<string>();
+    const toAdd = distinct.filter((id) => {
+      if (!members.has(id.toLowerCase())) return true;
+      answers.set(id, 'alreadyMember');
+      return false;
+    });
+    for (const chunk of chunksOf(toAdd, MEMBER_ADD_LIMIT)) {
       if (signal?.aborted) throw signal.reason as Error;
-      if (chunk.length > 1) {
-        try {
-          await this.client
-            .api(`/groups/${encodeURIComponent(groupId)}`)
-            .patch({ 'members@odata.bind': chunk.map((id) => `${this.referenceRoot}/directoryObjects/${id}`) });
-          chunk.forEach((id) => answers.set(id, 'added'));
+      let results: MemberResult[];
+      try {
+        const res = (await this.client
+          .api(`/teams/${encodeURIComponent(groupId)}/members/add`)
+          .post({ values: chunk.map((id) => conversationMember(this.referenceRoot, id)) })) as { value?: MemberResult[] } | undefined;
+        results = res?.value ?? [];
+      } catch (e) {
+        const error = classify(e, TEAM_MEMBER_WRITE, 'write');
+        if (error instanceof BusyDirectoryError || error.kind === 'missingPermission') {
+          // Adding one by one would meet the same answer: every user of the chunk gets it.
+          chunk.forEach((id) => answers.set(id, error));
           continue;
-        } catch (e) {
-          const error = classify(e, 'GroupMember.ReadWrite.All', 'write');
-          if (error instanceof BusyDirectoryError || error.kind === 'missingPermission') {
-            // Adding one by one would meet the same answer: every user of the chunk gets it.
-            chunk.forEach((id) => answers.set(id, error));
-            continue;
-          }
-          // All-or-nothing: one existing member, one unreplicated guest or one refused guest fails
-          // the whole chunk. Add its users one by one to learn each one's answer.
         }
+        // The request failed as a whole (a 404 for one unknown user has been reported instead of
+        // a per-item answer): add its users one by one to learn each one's answer.
+        await this.addOneByOne(groupId, chunk, answers);
+        continue;
       }
-      await forEachConcurrently(chunk, this.o.fallbackConcurrency, async (id) => {
-        try {
-          answers.set(id, await this.directory.addGroupMember(groupId, id));
-        } catch (e) {
-          answers.set(id, e instanceof DirectoryError ? e : classify(e, 'GroupMember.ReadWrite.All', 'write'));
-        }
-      });
+      const byUser = new Map(results.filter((r) => typeof r.userId === 'string').map((r) => [r.userId!.toLowerCase(), r]));
+      const unanswered: string[] = [];
+      for (const id of chunk) {
+        const r = byUser.get(id.toLowerCase());
+        if (!r) unanswered.push(id);
+        else answers.set(id, r.error ? memberResultAnswer(r.error) : 'added');
+      }
+      if (unanswered.length > 0) await this.addOneByOne(groupId, unanswered, answers);
     }
     return answers;
   }
+
+  private async addOneByOne(groupId: string, userIds: string[], answers: Map<string, MemberAddAnswer>): Promise<void> {
+    await forEachConcurrently(userIds, this.o.fallbackConcurrency, async (id) => {
+      try {
+        answers.set(id, await this.directory.addGroupMember(groupId, id));
+      } catch (e) {
+        answers.set(id, e instanceof DirectoryError ? e : classify(e, TEAM_MEMBER_WRITE, 'write'));
+      }
+    });
+  }
+}
+
+/** One item of a members/add answer (`aadUserConversationMemberResult`). */
+interface MemberResult {
+  userId?: string | null;
+  error?: { code?: string | null; message?: string | null } | null;
+}
+
+/** Graph's per-item error codes, as the HTTP status the same failure has on a single add. */
+const ITEM_STATUS: Record<string, number> = { badrequest: 400, unauthorized: 401, forbidden: 403, notfound: 404, conflict: 409, toomanyrequests: 429 };
+
+/** A members/add item's error, classified as the same failure of a single add would be. */
+export function memberResultAnswer(error: NonNullable<MemberResult['error']>): MemberAddAnswer {
+  const code = error.code ?? '';
+  const like = { statusCode: ITEM_STATUS[code.toLowerCase()] ?? 400, code, message: error.message || code || 'member not added' };
+  if (isAlreadyMemberError(like)) return 'alreadyMember';
+  return classify(like, TEAM_MEMBER_WRITE, 'write', like.statusCode);
 }

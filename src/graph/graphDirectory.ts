@@ -18,6 +18,20 @@ export function userLookupClauses(email: string): string[] {
   return [`mail eq ${e}`, `otherMails/any(m:m eq ${e})`, `startswith(userPrincipalName,${odataString(guestUpnPrefix(email))})`];
 }
 
+/** The application permissions of the membership calls (docs/deployment.md, section 3). */
+export const GROUP_MEMBER_READ = 'GroupMember.Read.All';
+export const TEAM_MEMBER_WRITE = 'TeamMember.ReadWriteNonOwnerRole.All';
+export const TEAM_MEMBER_READ = 'TeamMember.Read.All';
+
+/** A team membership for `POST /teams/{id}/members` and `members/add`: a plain member (`roles: []`). */
+export function conversationMember(referenceRoot: string, userId: string): Record<string, unknown> {
+  return {
+    '@odata.type': '#microsoft.graph.aadUserConversationMember',
+    roles: [],
+    'user@odata.bind': `${referenceRoot}/users('${userId}')`,
+  };
+}
+
 export function userLookupFilter(email: string): string {
   return userLookupClauses(email).join(' or ');
 }
@@ -48,7 +62,7 @@ function toUser(u: GraphUser): DirectoryUser {
 export class GraphDirectory implements GuestDirectory {
   constructor(
     private readonly client: Client,
-    /** Graph's own root for `@odata.id` references; always the public form, as Graph expects. */
+    /** Graph's own root for `user@odata.bind` references; always the public form, as Graph expects. */
     private readonly referenceRoot = 'https://graph.microsoft.com/v1.0',
   ) {}
 
@@ -131,34 +145,78 @@ export class GraphDirectory implements GuestDirectory {
     return { invitationId: res.id, userId: res.invitedUser.id, redeemUrl: res.inviteRedeemUrl };
   }
 
+  /**
+   * Adds through the Teams membership API (`POST /teams/{groupId}/members`; a team's id is its
+   * group's id), which Teams shows at once; group-API adds can take a day to reach the Teams client.
+   * Graph answers 201 again for a user who is already a member, so the group's membership is read
+   * first (checkMemberGroups) to tell 'alreadyMember'; a 409 or the group API's "already exist"
+   * wording count the same. A guest not replicated yet is 404: DirectoryError kind 'notFound'.
+   */
   async addGroupMember(groupId: string, userId: string): Promise<MemberAddResult> {
+    // Best effort: if the read fails (a guest not replicated yet, say), the add tells.
+    if (await this.isGroupMember(groupId, userId).catch(() => false)) return 'alreadyMember';
     try {
-      await this.client
-        .api(`/groups/${encodeURIComponent(groupId)}/members/$ref`)
-        .post({ '@odata.id': `${this.referenceRoot}/directoryObjects/${userId}` });
+      await this.client.api(`/teams/${encodeURIComponent(groupId)}/members`).post(conversationMember(this.referenceRoot, userId));
       return 'added';
     } catch (e) {
       if (isAlreadyMemberError(e)) return 'alreadyMember';
-      throw toDirectoryError(e, 'GroupMember.ReadWrite.All', 'write');
+      throw toDirectoryError(e, TEAM_MEMBER_WRITE, 'write');
+    }
+  }
+
+  /**
+   * Removes from the team through the Teams membership API: the user's membership id
+   * (`GET /teams/{id}/members?$filter=(microsoft.graph.aadUserConversationMember/userId eq '...')`,
+   * TeamMember.Read.All), then `DELETE /teams/{id}/members/{membershipId}`. 'notMember' when the
+   * user is not (or no longer) a member: calling it twice is safe.
+   */
+  async removeTeamMember(groupId: string, userId: string): Promise<'removed' | 'notMember'> {
+    const team = `/teams/${encodeURIComponent(groupId)}/members`;
+    const filter = `(microsoft.graph.aadUserConversationMember/userId eq ${odataString(userId)})`;
+    const res = await this.call<{ value: { id: string; userId?: string | null }[] }>(TEAM_MEMBER_READ, () => this.client.api(team).filter(filter).get());
+    const membership = res.value.find((m) => m.userId?.toLowerCase() === userId.toLowerCase());
+    if (!membership) return 'notMember';
+    try {
+      await this.client.api(`${team}/${encodeURIComponent(membership.id)}`).delete();
+      return 'removed';
+    } catch (e) {
+      const error = toDirectoryError(e, TEAM_MEMBER_WRITE, 'write');
+      // Gone between the read and the delete (another owner, or Entra): the same end state.
+      if (error.kind === 'notFound') return 'notMember';
+      throw error;
     }
   }
 
   async groupOwnerIds(groupId: string): Promise<string[]> {
     const ids: string[] = [];
-    let page = await this.call<{ value: { id: string }[]; '@odata.nextLink'?: string }>('GroupMember.ReadWrite.All', () =>
+    let page = await this.call<{ value: { id: string }[]; '@odata.nextLink'?: string }>(GROUP_MEMBER_READ, () =>
       this.client.api(`/groups/${encodeURIComponent(groupId)}/owners`).select('id').top(100).get(),
     );
     for (;;) {
       ids.push(...page.value.map((o) => o.id));
       const next = page['@odata.nextLink'];
       if (!next) return ids;
-      page = await this.call('GroupMember.ReadWrite.All', () => this.client.api(next).get());
+      page = await this.call(GROUP_MEMBER_READ, () => this.client.api(next).get());
+    }
+  }
+
+  /** The group's member ids, all pages (`GET /groups/{id}/members?$select=id`). */
+  async groupMemberIds(groupId: string): Promise<Set<string>> {
+    const ids = new Set<string>();
+    let page = await this.call<{ value: { id: string }[]; '@odata.nextLink'?: string }>(GROUP_MEMBER_READ, () =>
+      this.client.api(`/groups/${encodeURIComponent(groupId)}/members`).select('id').top(999).get(),
+    );
+    for (;;) {
+      page.value.forEach((m) => ids.add(m.id.toLowerCase()));
+      const next = page['@odata.nextLink'];
+      if (!next) return ids;
+      page = await this.call(GROUP_MEMBER_READ, () => this.client.api(next).get());
     }
   }
 
   async isGroupMember(groupId: string, userId: string): Promise<boolean> {
     // A POST that only reads: retried as a GET would be.
-    const res = await this.call<{ value: string[] }>('GroupMember.ReadWrite.All', () =>
+    const res = await this.call<{ value: string[] }>(GROUP_MEMBER_READ, () =>
       this.client
         .api(`/directoryObjects/${encodeURIComponent(userId)}/checkMemberGroups`)
         .middlewareOptions([new GraphRetryPolicy('idempotent')])

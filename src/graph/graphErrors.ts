@@ -21,9 +21,13 @@ const MESSAGE_KINDS: [RegExp, DirectoryFailureKind][] = [
   [/suspicious activity/i, 'suspiciousActivity'],
 ];
 
+/**
+ * "Already a member": a 409 Conflict (the Teams membership API, should it ever answer one: today
+ * it answers 201 again) or the group API's 400 "added object references already exist".
+ */
 export function isAlreadyMemberError(e: unknown): boolean {
   const g = e as GraphErrorLike;
-  return g?.statusCode === 400 && /added object references already exist/i.test(g.message ?? '');
+  return g?.statusCode === 409 || (g?.statusCode === 400 && /added object references already exist/i.test(g.message ?? ''));
 }
 
 function requestIdOf(g: GraphErrorLike): string | undefined {

@@ -28,9 +28,25 @@ import type { InvitationOutcome } from '../domain/outcome';
 import { domainRefusal, inviteRight, type TeamRole } from '../domain/policy';
 import type { TeamRoles } from '../domain/roles';
 import { invitationLanguage, textsFor, type Texts } from '../text/en';
-import { approvalCard, cardDateTime, infoCard, inviteFormCard, OWNER_VIEW_VERBS, ownersViewCard, resultCard, type AdaptiveCard, type OwnersView, type OwnerViewVerb } from './cards';
+import {
+  approvalCard,
+  cardDateTime,
+  infoCard,
+  inviteFormCard,
+  LIFECYCLE_VERBS,
+  OWNER_VIEW_VERBS,
+  ownersViewCard,
+  resultCard,
+  reviewCard,
+  withdrawnCard,
+  type AdaptiveCard,
+  type OwnersView,
+  type OwnerViewVerb,
+} from './cards';
 import type { TeamRoster } from './roster';
 import type { ChangeNotifier } from '../domain/backgroundWork';
+import { awaitsDecision, reviewDueAt, reviewStateOf, type GuestLifecycle } from '../domain/lifecycle';
+import { reviewStateOfCard } from './cardUpdates';
 import { callerOf, tenantOf, type Place, type TeamResolver } from './teamContext';
 import { shownAsText } from './shownAsText';
 
@@ -59,6 +75,8 @@ export interface BotDeps {
   deadlines: { messageMs: number; invokeMs: number };
   /** Rewrites a request's own card when it is decided elsewhere (the /requests list, a reminder). */
   notifier?: Pick<ChangeNotifier, 'requestChanged'>;
+  /** Guest reviews and pending guests: Keep, Remove, Withdraw. */
+  lifecycle: GuestLifecycle;
   logger: Logger;
 }
 
@@ -118,7 +136,7 @@ export class GuestPassBot extends TeamsActivityHandler {
     invite: (turn, command) => this.inviteByCommand(turn, command),
     inviteCard: (turn) => this.postInviteCard(turn),
     status: (turn, command) => this.status(turn, command.email),
-    guests: (turn, command) => this.guests(turn, command.page),
+    guests: (turn, command) => this.guests(turn, command.page, command.due === true),
     audit: (turn) => this.auditExport(turn),
     requests: (turn) => this.listRequests(turn),
     help: (turn) => this.help(turn),
@@ -138,6 +156,10 @@ export class GuestPassBot extends TeamsActivityHandler {
     resendInvitation: (turn, data) => this.resend(turn, data),
     approveRequest: (turn, data) => this.decide(turn, data, 'approved'),
     declineRequest: (turn, data) => this.decide(turn, data, 'declined'),
+    [LIFECYCLE_VERBS.showReview]: (turn, data) => this.reviewView(turn, data),
+    [LIFECYCLE_VERBS.keep]: (turn, data) => this.decideReview(turn, data, 'keep'),
+    [LIFECYCLE_VERBS.remove]: (turn, data) => this.decideReview(turn, data, 'remove'),
+    [LIFECYCLE_VERBS.withdraw]: (turn, data) => this.withdraw(turn, data),
     confirmBulk: (turn, data) => this.deps.bulk.confirm(turn.context, turn.team, turn.caller, data),
     cancelBulk: (turn, data) => this.deps.bulk.cancel(turn.team, turn.caller, data, turn.context.activity.locale),
     bulkResultsCsv: async (turn, data) => this.deps.bulk.resultsCsv(turn.team, turn.caller, data, turn.context.activity.locale, await this.bulkViewers(turn)),
@@ -672,11 +694,11 @@ export class GuestPassBot extends TeamsActivityHandler {
     });
   }
 
-  private async guests(turn: Turn, page: number): Promise<void> {
+  private async guests(turn: Turn, page: number, due: boolean): Promise<void> {
     const o = turn.texts.ownersView;
     await this.postOwnersView(turn, turn.texts.guests.ownersOnly, async (team) => ({
       verb: OWNER_VIEW_VERBS.guests,
-      data: { page },
+      data: due ? { page, due } : { page },
       title: o.guestsTitle,
       summary: o.ownersOnly(shownAsText(team.caller.name, 'card')),
       refreshUserIds: await this.deps.roster.ownersAnd(team.context, team.team, [team.caller.id]),
@@ -725,16 +747,28 @@ export class GuestPassBot extends TeamsActivityHandler {
   private async guestsView(turn: TeamTurn, data: Record<string, unknown>): Promise<CardAnswer> {
     const t = turn.texts.guests;
     const page = typeof data.page === 'number' && Number.isInteger(data.page) && data.page > 0 ? data.page : 1;
-    const shared = await this.sharedViewOf(turn, OWNER_VIEW_VERBS.guests, turn.texts.ownersView.guestsTitle, { page });
+    const due = data.due === true;
+    const shared = await this.sharedViewOf(turn, OWNER_VIEW_VERBS.guests, turn.texts.ownersView.guestsTitle, due ? { page, due } : { page });
     return this.ownersView(turn, shared, async () => {
-      const result = await teamGuests(this.deps, turn.team.groupId, page);
-      if (result.total === 0) return t.none;
+      const { reviewMs } = this.deps.lifecycle.times;
+      const now = this.deps.invite.now();
+      const result = await teamGuests(this.deps, turn.team.groupId, page, 20, due ? (r) => awaitsDecision(r, reviewMs, now) : undefined);
+      if (result.total === 0) return due ? turn.texts.lifecycle.dueNone : t.none;
       // These lines are card text now (the owners' view), so escaped as card text.
       const shown = (value: string) => shownAsText(value, 'card');
-      const lines = result.items.map((g) =>
-        t.line(shown(g.displayName), shown(g.email), g.state ? turn.texts.states[g.state] : '?', cardDateTime(g.record?.createdAt), shown(g.record?.invitedBy.name ?? ''), g.inTeam),
+      const review = (record: InvitationRecord | undefined) => {
+        if (!record) return '';
+        const state = reviewStateOf(record, reviewMs, now);
+        const when = state === 'removed' || state === 'expired' || state === 'withdrawn' ? record.removal?.at : reviewDueAt(record, reviewMs);
+        return turn.texts.lifecycle.guestsReview(turn.texts.lifecycle.states[state], cardDateTime(when));
+      };
+      const lines = result.items.map(
+        (g) =>
+          t.line(shown(g.displayName), shown(g.email), g.state ? turn.texts.states[g.state] : '?', cardDateTime(g.record?.createdAt), shown(g.record?.invitedBy.name ?? ''), g.inTeam) +
+          review(g.record),
       );
-      return { summary: t.heading(result.total, result.page, result.pages), lines: result.page < result.pages ? [...lines, t.more(result.page + 1)] : lines };
+      const heading = due ? turn.texts.lifecycle.dueHeading(result.total) : t.heading(result.total, result.page, result.pages);
+      return { summary: heading, lines: result.page < result.pages ? [...lines, due ? '' : t.more(result.page + 1)].filter(Boolean) : lines };
     });
   }
 
@@ -838,5 +872,83 @@ export class GuestPassBot extends TeamsActivityHandler {
     const answer = await this.inviteAnswer(turn, result);
     // Only a new invitation changes the shared card; anything else (already accepted, a Graph failure) is the clicker's.
     return answer.outcome?.kind === 'reinvited' ? answer : { card: answer.card };
+  }
+
+  // ---- the guest lifecycle ----------------------------------------------------------------------
+
+  /** A review card's own copy (its refresh): the buttons for an owner, the channel's copy for anyone else; decided reviews show how they ended. */
+  private async reviewView(turn: TeamTurn, data: Record<string, unknown>): Promise<CardAnswer> {
+    const record = await this.recordFor(turn, data);
+    if (!record) return { text: turn.texts.lifecycle.notFound };
+    const dueAt = typeof data.dueAt === 'string' ? data.dueAt : '';
+    const ended = reviewStateOfCard(record);
+    if (record.removal || record.review?.dueAt !== dueAt || !record.review.notifiedAt) {
+      return { card: reviewCard(turn.texts, record, dueAt, { state: ended ?? 'kept' }) };
+    }
+    const deciders = await this.deps.lifecycle.decidersOf(record).catch(() => [] as string[]);
+    const role = await this.deps.roles.roleOf(turn.team.groupId, turn.caller.id).catch(() => 'outsider' as const);
+    return {
+      card: reviewCard(turn.texts, record, dueAt, {
+        state: 'open',
+        reminder: (record.review.cards ?? []).findIndex((c) => c.activityId === turn.context.activity.replyToId) > 0,
+        mentions: await this.deps.roster.members(turn.context, turn.team.teamId, deciders),
+        refreshUserIds: await this.deps.roster.teamsIdsOf(turn.context, turn.team.teamId, deciders),
+        showButtons: role === 'owner',
+      }),
+    };
+  }
+
+  /** Keep or Remove: only an owner's click counts, checked now against Graph; decided once (ETag claim on the record). */
+  private async decideReview(turn: TeamTurn, data: Record<string, unknown>, decision: 'keep' | 'remove'): Promise<CardAnswer> {
+    const l = turn.texts.lifecycle;
+    const email = typeof data.email === 'string' ? data.email : '';
+    const dueAt = typeof data.dueAt === 'string' ? data.dueAt : '';
+    const role = await this.deps.roles.roleOf(turn.team.groupId, turn.caller.id, { fresh: true }).catch(() => 'outsider' as const);
+    if (role !== 'owner') {
+      turn.log.warn({ role, decision }, 'review decision refused: caller is not an owner');
+      await this.audit(turn, 'refuse', email, 'refused', { reason: 'callerNotOwner' });
+      return { text: l.onlyOwners };
+    }
+    const result = await this.deps.lifecycle.decide(turn.team.groupId, email, dueAt, turn.caller, decision);
+    if (result.kind === 'notFound') return { text: l.notFound };
+    if (result.kind === 'alreadyDecided') {
+      const ended = reviewStateOfCard(result.record);
+      return ended ? { card: reviewCard(turn.texts, result.record, dueAt, { state: ended }) } : { text: l.alreadyDecided };
+    }
+    if (result.kind === 'failed') {
+      turn.log.warn({ err: result.error instanceof Error ? result.error.message : String(result.error) }, 'guest not removed');
+      return { text: result.error instanceof DirectoryError ? this.failureText(turn, result.error) : turn.texts.somethingWentWrong('remove') };
+    }
+    const card = reviewCard(turn.texts, result.record, dueAt, { state: decision === 'keep' ? 'kept' : 'removed' });
+    await this.updateOtherCards(turn, result.cards, card);
+    return { card, publicCard: card };
+  }
+
+  /** Withdraw a pending guest: an owner, or the inviter while they may still invite. */
+  private async withdraw(turn: TeamTurn, data: Record<string, unknown>): Promise<CardAnswer> {
+    const l = turn.texts.lifecycle;
+    const record = await this.recordFor(turn, data);
+    if (!record) return { text: l.notFound };
+    const role = await this.deps.roles.roleOf(turn.team.groupId, turn.caller.id, { fresh: true }).catch(() => 'outsider' as const);
+    const inviter = record.invitedBy.id === turn.caller.id && inviteRight(role, this.deps.policy.invitePolicy).kind === 'invite';
+    if (role !== 'owner' && !inviter) {
+      await this.audit(turn, 'refuse', record.email, 'refused', { reason: 'callerNotOwner' });
+      return { text: l.onlyOwnersOrInviter };
+    }
+    const result = await this.deps.lifecycle.withdraw(turn.team.groupId, record.email, turn.caller);
+    if (result.kind === 'notFound') return { text: l.notFound };
+    if (result.kind === 'alreadyDecided') return { text: l.alreadyAccepted };
+    if (result.kind === 'failed') {
+      return { text: result.error instanceof DirectoryError ? this.failureText(turn, result.error) : turn.texts.somethingWentWrong('withdraw') };
+    }
+    const card = withdrawnCard(turn.texts, result.record);
+    return { card, publicCard: card };
+  }
+
+  /** The decided state on the review's other cards (the card and its reminder), not the one clicked. */
+  private async updateOtherCards(turn: TeamTurn, cards: { reference: Record<string, unknown>; activityId: string }[], card: AdaptiveCard): Promise<void> {
+    for (const at of cards.filter((c) => c.activityId !== turn.context.activity.replyToId)) {
+      await this.deps.publisher.update(at.reference, at.activityId, card).catch((e: unknown) => turn.log.warn({ err: (e as Error).message }, 'review card not updated'));
+    }
   }
 }

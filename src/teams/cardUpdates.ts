@@ -2,11 +2,12 @@
 // pending add, an approved request) reach the original cards in place.
 import type { ApprovalRequest } from '../domain/approvals';
 import type { ChangeNotifier } from '../domain/backgroundWork';
+import type { LifecycleNotifier } from '../domain/lifecycle';
 import { recordOutcome, type CardRef, type InvitationRecord, type Person } from '../domain/invitationRecords';
 import type { InvitationOutcome } from '../domain/outcome';
 import type { RedeemLinkAudience } from '../config';
 import { textsFor, type Texts } from '../text/en';
-import { approvalCard, resultCard, type AdaptiveCard } from './cards';
+import { approvalCard, pendingReminderCard, resultCard, reviewCard, type AdaptiveCard } from './cards';
 import type { CardPublisher } from './proactive';
 import type { TeamRoster } from './roster';
 
@@ -20,7 +21,14 @@ export async function recordCard(texts: Texts, record: InvitationRecord, viewers
   return resultCard(texts, outcome, { actorName: record.invitedBy.name, revealRedeemUrl: reveal, refreshUserIds, confirmResend });
 }
 
-export class TeamsChangeNotifier implements ChangeNotifier {
+/** The review card's state for a stored record (what a refresh or a rewrite shows). */
+export function reviewStateOfCard(record: InvitationRecord): 'kept' | 'removed' | 'expired' | undefined {
+  if (record.removal?.kind === 'expired') return 'expired';
+  if (record.removal) return 'removed';
+  return record.review?.keptBy ? 'kept' : undefined;
+}
+
+export class TeamsChangeNotifier implements ChangeNotifier, LifecycleNotifier {
   constructor(
     private readonly publisher: CardPublisher,
     private readonly roster: TeamRoster,
@@ -61,5 +69,44 @@ export class TeamsChangeNotifier implements ChangeNotifier {
     await this.publisher.post(request.card.reference, async (context) =>
       approvalCard(textsFor(), request, { revealRedeemUrl: false, mentionOwners: await this.roster.owners(context, team), reminder: true }),
     );
+  }
+
+  // ---- the guest lifecycle: posted where the guest's result card lives ------------------------
+
+  async reviewDue(record: InvitationRecord, deciders: string[], reminder: boolean): Promise<CardRef | undefined> {
+    const home = record.cards?.[0];
+    if (!home) return undefined;
+    const dueAt = record.review?.dueAt ?? '';
+    const activityId = await this.publisher.post(home.reference, async (context) =>
+      reviewCard(textsFor(), record, dueAt, {
+        state: 'open',
+        reminder,
+        mentions: await this.roster.members(context, record.teamId, deciders),
+        refreshUserIds: await this.roster.teamsIdsOf(context, record.teamId, deciders),
+      }),
+    );
+    return activityId ? { reference: home.reference, activityId } : undefined;
+  }
+
+  async reviewDecided(record: InvitationRecord, cards: CardRef[]): Promise<void> {
+    const state = reviewStateOfCard(record);
+    if (!state) return;
+    for (const at of cards) await this.publisher.update(at.reference, at.activityId, reviewCard(textsFor(), record, '', { state }));
+  }
+
+  async guestExpired(record: InvitationRecord): Promise<void> {
+    const home = record.cards?.[0];
+    if (!home) return;
+    await this.publisher.post(home.reference, reviewCard(textsFor(), record, '', { state: 'expired' }));
+  }
+
+  /** Posted in the guest's channel and kept as one of the record's cards: it becomes the result card once they accept. */
+  async pendingReminder(record: InvitationRecord, recipients: string[]): Promise<CardRef | undefined> {
+    const home = record.cards?.[0];
+    if (!home) return undefined;
+    const activityId = await this.publisher.post(home.reference, async (context) =>
+      pendingReminderCard(textsFor(), record, (await this.roster.members(context, record.teamId, recipients))[0]),
+    );
+    return activityId ? { reference: home.reference, activityId } : undefined;
   }
 }

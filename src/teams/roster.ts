@@ -45,6 +45,13 @@ export class TeamRoster {
     return [...new Set(members.filter((m): m is TeamMember => !!m).map((m) => m.id))].slice(0, MAX_REFRESH_USERS);
   }
 
+  /** These people as Teams knows them (MRI and name), for @mentions; those the roster cannot map are left out. */
+  async members(context: TurnContext, teamId: string, objectIds: string[]): Promise<TeamMember[]> {
+    const unique = [...new Set(objectIds.filter(Boolean))];
+    const members = await Promise.all(unique.map((id) => this.memberOf(context, teamId, id)));
+    return members.filter((m): m is TeamMember => !!m && m.name !== '').slice(0, MAX_REFRESH_USERS);
+  }
+
   /** The team's owners as Teams knows them (MRI and name), for @mentions; those the roster cannot map are left out. */
   async owners(context: TurnContext, team: { teamId: string; groupId: string }): Promise<TeamMember[]> {
     const owners = await this.roles.ownerIds(team.groupId).catch(() => [] as string[]);

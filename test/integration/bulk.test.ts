@@ -1,5 +1,5 @@
 // The bulk engine against the sandbox tenant over real HTTPS: look-ups in $batch, invitations paced
-// under an enforced (shortened) throttling window, group adds in PATCH chunks, resume after a stop.
+// under an enforced (shortened) throttling window, team adds in members/add requests, resume after a stop.
 // Small lists and short windows keep it fast; nothing here asserts on timing.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -137,7 +137,7 @@ describe('bulk invitations against the sandbox tenant', () => {
     }
   });
 
-  it('falls back to single adds when a PATCH chunk fails all-or-nothing, and treats "already a member" as success', async () => {
+  it('adds through the Teams membership API: members/add for the new ones, an existing member counts as already in the team', async () => {
     const e = engine(new MemoryStore(), graph, { addLingerMs: 400 });
     // Patti is already in the team; Lynne (a guest) and Isaiah (a member of the tenant) are not.
     const result = await e.runner.run(await confirmedJob(e, ['pattif@fabrikam.com', 'lynner@northwind.com', 'isaiahl@contoso.com', ...addresses(3, 'new')]));
@@ -149,14 +149,39 @@ describe('bulk invitations against the sandbox tenant', () => {
     assert.ok(members().includes(USERS.lynneGuestNotInTeam.aadObjectId));
     assert.ok(members().includes(USERS.isaiahNotInTeam.aadObjectId));
 
-    const patches = sandbox.requests().filter((r) => r.method === 'PATCH' && r.path === `/v1.0/groups/${MARKETING_GROUP}`);
-    const failed = patches.find((p) => p.status === 400);
-    assert.ok(failed, 'the chunk with Patti failed as a whole');
-    assert.ok(((failed.body as Record<string, string[]>)['members@odata.bind'] ?? []).length <= 20);
-    const singles = sandbox.requests().filter((r) => r.method === 'POST' && r.path === `/v1.0/groups/${MARKETING_GROUP}/members/$ref`);
-    assert.ok(singles.some((s) => s.status === 400), 'Patti one by one: already a member');
-    assert.ok(singles.filter((s) => s.status === 204).length >= 2, 'the others one by one');
+    const adds = sandbox.requests().filter((r) => r.method === 'POST' && r.path === `/v1.0/teams/${MARKETING_GROUP}/members/add`);
+    assert.ok(adds.length >= 1);
+    const sent = adds.flatMap((a) => (a.body as { values: Record<string, unknown>[] }).values);
+    assert.ok(!sent.some((v) => String(v['user@odata.bind']).includes(USERS.pattiGuest.aadObjectId)), 'an existing member is not sent');
+    assert.ok(sent.some((v) => v['user@odata.bind'] === `https://graph.microsoft.com/v1.0/users('${USERS.lynneGuestNotInTeam.aadObjectId}')`));
+    for (const v of sent) {
+      assert.deepEqual(Object.keys(v).sort(), ['@odata.type', 'roles', 'user@odata.bind']);
+      assert.equal(v['@odata.type'], '#microsoft.graph.aadUserConversationMember');
+      assert.deepEqual(v.roles, [], 'a member, never an owner');
+    }
+    assert.ok(!sandbox.requests().some((r) => r.path.startsWith(`/v1.0/groups/${MARKETING_GROUP}/members/$ref`) || r.method === 'PATCH'), 'no group-API writes');
     assert.equal(sandbox.snapshot().invitations.length, 3, 'existing people are not invited');
+  });
+
+  it('adds 250 users in two members/add requests of at most 200, and answers each user on its own (one unknown user fails)', async () => {
+    sandbox.settings({ enforceThrottling: false });
+    const ids: string[] = [];
+    for (const chunk of [addresses(249, 'many')].flatMap((a) => Array.from({ length: Math.ceil(a.length / 50) }, (_, k) => a.slice(k * 50, k * 50 + 50)))) {
+      const created = await Promise.all(
+        chunk.map((email) => graph.invite({ email, displayName: email, redirectUrl: 'https://teams.microsoft.com', sendEmail: false, sponsorId: alex.id })),
+      );
+      ids.push(...created.map((c) => c.userId));
+    }
+    const unknown = '00000000-0000-4000-8000-00000000dead';
+    sandbox.clearRequests();
+    const answers = await graph.addMembers(MARKETING_GROUP, [...ids, unknown]);
+    const adds = sandbox.requests().filter((r) => r.method === 'POST' && r.path === `/v1.0/teams/${MARKETING_GROUP}/members/add`);
+    assert.deepEqual(adds.map((a) => (a.body as { values: unknown[] }).values.length), [200, 50]);
+    assert.deepEqual(adds.map((a) => a.status), [200, 207]);
+    for (const id of ids) assert.equal(answers.get(id), 'added');
+    const failed = answers.get(unknown);
+    assert.ok(failed instanceof Error && (failed as { kind?: string }).kind === 'notFound', 'the unknown user is not found: the domain retries it, then keeps it as a pending add');
+    assert.equal(members().filter((m) => ids.includes(m)).length, 249);
   });
 
   it('retries group adds while new guests replicate, then keeps the rest as pending adds', async () => {

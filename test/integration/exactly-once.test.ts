@@ -72,10 +72,10 @@ describe('an ambiguous answer from Graph', () => {
   });
 });
 
-describe('a group add that fails after the invitation', () => {
+describe('a team add that fails after the invitation', () => {
   it('becomes pending work when Graph answers 500 for a while, and the card says Invited once the add is done', async () => {
     reset();
-    h.sandbox.addFault({ method: 'POST', path: `/groups/${MARKETING_GROUP}/members/$ref`, status: 500, times: 4 });
+    h.sandbox.addFault({ method: 'POST', path: `/teams/${MARKETING_GROUP}/members`, status: 500, times: 4 });
     const reply = await h.say(USERS.alexOwner, '/invite busy@fabrikam.com');
     assert.match(cardText(cardOf(reply)), /Pending add/);
     assert.ok(!members().includes(userId('busy@fabrikam.com')!));

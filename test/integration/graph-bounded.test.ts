@@ -160,11 +160,30 @@ void describe('Graph calls are bounded', () => {
   });
 
   void test('a 504 after a member add took effect is ambiguous and not retried', async () => {
-    sandbox.addFault({ method: 'POST', path: `/groups/${MARKETING}/members/$ref`, status: 504, when: 'after' });
+    sandbox.addFault({ method: 'POST', path: `/teams/${MARKETING}/members`, status: 504, when: 'after' });
     const error = await failure(directory.addGroupMember(MARKETING, ISAIAH));
     assert.equal(error.ambiguous, true);
-    assert.equal(sandbox.requests().filter((r) => r.method === 'POST').length, 1);
+    assert.equal(sandbox.requests().filter((r) => r.method === 'POST' && r.path === `/v1.0/teams/${MARKETING}/members`).length, 1);
     assert.ok(sandbox.snapshot().groups.find((g) => g.id === MARKETING)?.members.includes(ISAIAH));
+  });
+
+  void test('removeTeamMember removes the guest through the Teams membership API, and says notMember the second time', async () => {
+    const PATTI = '00000000-0000-4000-8000-000000000024';
+    assert.equal(await directory.removeTeamMember(MARKETING, PATTI), 'removed');
+    assert.ok(!sandbox.snapshot().groups.find((g) => g.id === MARKETING)?.members.includes(PATTI));
+    assert.ok(sandbox.snapshot().users.some((u) => u.id === PATTI), 'the account stays in the directory');
+    assert.equal(await directory.removeTeamMember(MARKETING, PATTI), 'notMember');
+    const calls = sandbox.requests().filter((r) => r.path.startsWith(`/v1.0/teams/${MARKETING}/members`)).map((r) => `${r.method} ${r.status}`);
+    assert.deepEqual(calls, ['GET 200', 'DELETE 204', 'GET 200']);
+    const lookup = sandbox.requests().find((r) => r.method === 'GET');
+    assert.equal(lookup?.query.$filter, `(microsoft.graph.aadUserConversationMember/userId eq '${PATTI}')`);
+  });
+
+  void test('removeTeamMember names TeamMember.Read.All when the app may not list team members', async () => {
+    sandbox.settings({ revokedRoles: ['TeamMember.Read.All'] });
+    const error = await failure(directory.removeTeamMember(MARKETING, '00000000-0000-4000-8000-000000000024'));
+    assert.equal(error.kind, 'missingPermission');
+    assert.equal(error.permission, 'TeamMember.Read.All');
   });
 
   void test('bulk: an invitation without an answer is busy and ambiguous, sent once', async () => {

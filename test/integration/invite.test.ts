@@ -15,6 +15,7 @@ const command = (from: TestUser, text: string, at?: Where): Promise<SentActivity
 const userByMail = (mail: string) => h.sandbox.snapshot().users.find((u) => u.mail?.toLowerCase() === mail.toLowerCase());
 const groupMembers = (groupId = MARKETING_GROUP) => h.sandbox.snapshot().groups.find((g) => g.id === groupId)!.members;
 const invitationCalls = () => h.sandbox.requests().filter((r) => r.method === 'POST' && r.path === '/v1.0/invitations');
+const teamAdds = (groupId = MARKETING_GROUP) => h.sandbox.requests().filter((r) => r.method === 'POST' && r.path === `/v1.0/teams/${groupId}/members`);
 
 describe('inviting by command', () => {
   it('invites a new guest and adds them to the team', async () => {
@@ -89,6 +90,29 @@ describe('inviting by command', () => {
     assert.match(text, /Already in team/);
     assert.match(text, /Accepted/);
     assert.equal(invitationCalls().length, 0);
+    assert.equal(teamAdds().length, 0, 'the membership read tells: Graph would answer the add with 201 again');
+  });
+
+  it('adds through the Teams membership API, as a member, never through the group API', async () => {
+    const reply = await command(USERS.alexOwner, '/invite lynner@northwind.com');
+    assert.match(cardText(cardOf(reply)), /Added/);
+    const [add, ...more] = teamAdds();
+    assert.equal(more.length, 0);
+    assert.equal(add?.status, 201);
+    assert.deepEqual(add?.body, {
+      '@odata.type': '#microsoft.graph.aadUserConversationMember',
+      roles: [],
+      'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${USERS.lynneGuestNotInTeam.aadObjectId}')`,
+    });
+    assert.ok(!h.sandbox.requests().some((r) => r.path.startsWith('/v1.0/groups/') && (r.method === 'PATCH' || r.path.endsWith('/$ref'))), 'no group-API writes');
+    assert.ok(groupMembers().includes(USERS.lynneGuestNotInTeam.aadObjectId));
+  });
+
+  it('counts a 409 Conflict from the Teams membership API as already in the team', async () => {
+    h.sandbox.addFault({ method: 'POST', path: `/teams/${MARKETING_GROUP}/members`, status: 409, code: 'Conflict', message: 'The member already exists.' });
+    const text = cardText(cardOf(await command(USERS.alexOwner, '/invite isaiahl@contoso.com')));
+    assert.match(text, /Already in team/);
+    assert.doesNotMatch(text, /Failed/);
   });
 
   it('adds a member of the tenant without an invitation', async () => {
@@ -248,6 +272,13 @@ describe('Graph refusals and failures become the card PRODUCT.md section 5 asks 
     assert.match(text, /keeps retrying/);
     const pending = await h.app.store.list('pendingAdds');
     assert.equal(pending.length, 1);
+  });
+
+  it('names TeamMember.ReadWriteNonOwnerRole.All when the app may not add team members', async () => {
+    h.sandbox.settings({ revokedRoles: ['TeamMember.ReadWriteNonOwnerRole.All'] });
+    const text = cardText(cardOf(await command(USERS.alexOwner, '/invite isaiahl@contoso.com')));
+    assert.match(text, /TeamMember\.ReadWriteNonOwnerRole\.All/);
+    assert.ok(!groupMembers().includes(USERS.isaiahNotInTeam.aadObjectId));
   });
 
   it('names the missing permission when the app lacks consent', async () => {

@@ -159,14 +159,15 @@ void describe('sandbox tenant fault kinds', () => {
     assert.equal((await failureOf(graph(sb, token, 'GET', `/users?$filter=${filter}`))).name, 'TypeError');
     assert.equal((await graph(sb, token, 'GET', `/users?$filter=${filter}`)).status, 200);
 
-    sb.addFault({ method: 'POST', path: `/groups/${MARKETING}/members/$ref`, status: 504, when: 'after' });
-    const add = await graph(sb, token, 'POST', `/groups/${MARKETING}/members/$ref`, { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${ISAIAH}` });
+    const member = (id: string) => ({ '@odata.type': '#microsoft.graph.aadUserConversationMember', roles: [], 'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${id}')` });
+    sb.addFault({ method: 'POST', path: `/teams/${MARKETING}/members`, status: 504, when: 'after' });
+    const add = await graph(sb, token, 'POST', `/teams/${MARKETING}/members`, member(ISAIAH));
     assert.equal(add.status, 504);
     assert.ok(sb.snapshot().groups.find((g) => g.id === MARKETING)?.members.includes(ISAIAH), 'the member was added before the 504');
 
-    sb.addFault({ method: 'PATCH', path: `/groups/${MARKETING}`, kind: 'reset', when: 'after' });
-    const bind = { 'members@odata.bind': [`https://graph.microsoft.com/v1.0/directoryObjects/${LYNNE_GUEST}`] };
-    assert.equal((await failureOf(graph(sb, token, 'PATCH', `/groups/${MARKETING}`, bind))).name, 'TypeError');
+    sb.addFault({ method: 'POST', path: `/teams/${MARKETING}/members/add`, kind: 'reset', when: 'after' });
+    const bulkAdd = { values: [member(LYNNE_GUEST)] };
+    assert.equal((await failureOf(graph(sb, token, 'POST', `/teams/${MARKETING}/members/add`, bulkAdd))).name, 'TypeError');
     assert.ok(sb.snapshot().groups.find((g) => g.id === MARKETING)?.members.includes(LYNNE_GUEST), 'the bulk add took effect before the reset');
   });
 

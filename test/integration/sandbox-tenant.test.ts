@@ -75,11 +75,18 @@ const invite = (sb: SandboxTenant, token: string, email: string, extra: Record<s
     body: { invitedUserEmailAddress: email, inviteRedirectUrl: 'https://teams.microsoft.com', sendInvitationMessage: false, ...extra },
   });
 
+const teamMember = (userId: string): Record<string, unknown> => ({
+  '@odata.type': '#microsoft.graph.aadUserConversationMember',
+  roles: [],
+  'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${userId}')`,
+});
+
+/** The Teams membership API's single add (a team's id is its group's id). */
 const addMember = (sb: SandboxTenant, token: string, groupId: string, userId: string): Promise<Reply> =>
-  call(sb, 'POST', `/v1.0/groups/${groupId}/members/$ref`, {
-    token,
-    body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${userId}` },
-  });
+  call(sb, 'POST', `/v1.0/teams/${groupId}/members`, { token, body: teamMember(userId) });
+
+const teamMembership = (sb: SandboxTenant, token: string, groupId: string, userId: string): Promise<Reply> =>
+  call(sb, 'GET', `/v1.0/teams/${groupId}/members?$filter=${encodeURIComponent(`(microsoft.graph.aadUserConversationMember/userId eq '${userId}')`)}`, { token });
 
 void describe('sandbox tenant', () => {
   let sb: SandboxTenant;
@@ -238,22 +245,53 @@ void describe('sandbox tenant', () => {
     assert.equal((await q("mail gt 'a'")).status, 400);
   });
 
-  void test('member add: 204, then already-member 400, guest into a no-guest group 403, unknown group 404', async () => {
+  void test('team member add: 201 with the membership, 201 again for an existing member, guest into a no-guest team 403, unknown team 404', async () => {
     const ok = await addMember(sb, token, MARKETING, ISAIAH);
-    assert.equal(ok.status, 204);
+    assert.equal(ok.status, 201);
+    assert.equal(ok.body['@odata.type'], '#microsoft.graph.aadUserConversationMember');
+    assert.equal(ok.body.userId, ISAIAH);
+    assert.deepEqual(ok.body.roles, []);
     const again = await addMember(sb, token, MARKETING, ISAIAH);
-    assert.equal(again.status, 400);
-    assert.equal(again.body.error.code, 'Request_BadRequest');
-    assert.equal(again.body.error.message, "One or more added object references already exist for the following modified properties: 'members'.");
+    assert.equal(again.status, 201, 'Graph answers an existing member with the membership again, no conflict');
+    assert.equal(again.body.id, ok.body.id);
     const guest = await addMember(sb, token, LEGAL_NO_GUESTS, PATTI_GUEST);
     assert.equal(guest.status, 403);
-    assert.equal(guest.body.error.code, 'Authorization_RequestDenied');
     assert.match(guest.body.error.message, /^Guests users are not allowed to join this Unified Group/);
-    const noGroup = await addMember(sb, token, '00000000-0000-0000-0000-00000000dead', ISAIAH);
-    assert.equal(noGroup.status, 404);
-    assert.ok(sb.snapshot().groups.find((g) => g.id === MARKETING)?.members.includes(ISAIAH));
-    assert.equal((await call(sb, 'DELETE', `/v1.0/groups/${MARKETING}/members/${ISAIAH}/$ref`, { token })).status, 204);
-    assert.equal((await call(sb, 'DELETE', `/v1.0/groups/${MARKETING}/members/${ISAIAH}/$ref`, { token })).status, 404);
+    const noTeam = await addMember(sb, token, '00000000-0000-0000-0000-00000000dead', ISAIAH);
+    assert.equal(noTeam.status, 404);
+    const owner = await call(sb, 'POST', `/v1.0/teams/${MARKETING}/members`, { token, body: { ...teamMember(ADELE), roles: ['owner'] } });
+    assert.equal(owner.status, 403, 'TeamMember.ReadWriteNonOwnerRole.All cannot make owners');
+    const members = sb.snapshot().groups.find((g) => g.id === MARKETING)?.members ?? [];
+    assert.equal(members.filter((m) => m === ISAIAH).length, 1, 'the team membership is the group membership');
+  });
+
+  void test('team members: $filter by userId finds the membership; DELETE by membership id removes it, then 404', async () => {
+    const found = await teamMembership(sb, token, MARKETING, PATTI_GUEST);
+    assert.equal(found.status, 200);
+    assert.equal(found.body.value.length, 1);
+    assert.deepEqual(found.body.value[0].roles, ['guest']);
+    const membershipId = found.body.value[0].id as string;
+    assert.equal((await call(sb, 'DELETE', `/v1.0/teams/${MARKETING}/members/${encodeURIComponent(membershipId)}`, { token })).status, 204);
+    assert.ok(!sb.snapshot().groups.find((g) => g.id === MARKETING)?.members.includes(PATTI_GUEST));
+    assert.equal((await teamMembership(sb, token, MARKETING, PATTI_GUEST)).body.value.length, 0);
+    assert.equal((await call(sb, 'DELETE', `/v1.0/teams/${MARKETING}/members/${encodeURIComponent(membershipId)}`, { token })).status, 404);
+    const ownerId = (await teamMembership(sb, token, MARKETING, '00000000-0000-4000-8000-000000000020')).body.value[0].id as string;
+    assert.equal((await call(sb, 'DELETE', `/v1.0/teams/${MARKETING}/members/${encodeURIComponent(ownerId)}`, { token })).status, 403, 'owners are out of reach');
+    assert.equal((await call(sb, 'GET', `/v1.0/teams/${MARKETING}/members?$filter=${encodeURIComponent("displayName eq 'x'")}`, { token })).status, 400);
+  });
+
+  void test('the sandbox refuses Teams membership calls whose permission the app lacks, and the group API without GroupMember.ReadWrite.All', async () => {
+    sb.settings({ revokedRoles: ['TeamMember.ReadWriteNonOwnerRole.All'] });
+    const add = await addMember(sb, token, MARKETING, ISAIAH);
+    assert.equal(add.status, 403);
+    assert.equal(add.body.error.code, 'Authorization_RequestDenied');
+    assert.equal((await call(sb, 'POST', `/v1.0/teams/${MARKETING}/members/add`, { token, body: { values: [teamMember(ISAIAH)] } })).status, 403);
+    assert.equal((await teamMembership(sb, token, MARKETING, PATTI_GUEST)).status, 200, 'listing needs TeamMember.Read.All, not the write permission');
+    sb.settings({ revokedRoles: ['TeamMember.Read.All'] });
+    assert.equal((await teamMembership(sb, token, MARKETING, PATTI_GUEST)).status, 403);
+    const groupApi = await call(sb, 'POST', `/v1.0/groups/${MARKETING}/members/$ref`, { token, body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${ISAIAH}` } });
+    assert.equal(groupApi.status, 403, 'the app no longer holds GroupMember.ReadWrite.All');
+    assert.ok(!sb.snapshot().groups.find((g) => g.id === MARKETING)?.members.includes(ISAIAH));
   });
 
   void test('replication lag: a just-invited user is 404 to member adds, then succeeds (attempts and time based)', async () => {
@@ -261,17 +299,16 @@ void describe('sandbox tenant', () => {
     const a = (await invite(sb, token, 'lag1@fabrikam.com')).body.invitedUser.id as string;
     const r1 = await addMember(sb, token, MARKETING, a);
     assert.equal(r1.status, 404);
-    assert.equal(r1.body.error.code, 'Request_ResourceNotFound');
-    assert.equal(r1.body.error.message, `Resource '${a}' does not exist or one of its queried reference-property objects are not present.`);
+    assert.equal(r1.body.error.code, 'NotFound');
     assert.equal((await addMember(sb, token, MARKETING, a)).status, 404);
-    assert.equal((await addMember(sb, token, MARKETING, a)).status, 204);
+    assert.equal((await addMember(sb, token, MARKETING, a)).status, 201);
 
     sb.settings({ replicationLagAttempts: 0, replicationLagMs: 300 });
     const b = (await invite(sb, token, 'lag2@fabrikam.com')).body.invitedUser.id as string;
     assert.equal((await addMember(sb, token, MARKETING, b)).status, 404);
     await new Promise((r) => setTimeout(r, 350));
-    assert.equal((await addMember(sb, token, MARKETING, b)).status, 204);
-    assert.equal((await addMember(sb, token, MARKETING, ISAIAH)).status, 204, 'seeded users are not lagged');
+    assert.equal((await addMember(sb, token, MARKETING, b)).status, 201);
+    assert.equal((await addMember(sb, token, MARKETING, ISAIAH)).status, 201, 'seeded users are not lagged');
   });
 
   void test('a fault rule answers 429 with Retry-After the given number of times, then normal behaviour', async () => {
@@ -282,9 +319,9 @@ void describe('sandbox tenant', () => {
     assert.equal(r1.body.error.code, 'TooManyRequests');
     assert.equal((await invite(sb, token, 'f@fabrikam.com')).status, 429);
     assert.equal((await invite(sb, token, 'f@fabrikam.com')).status, 201);
-    sb.addFault({ path: /^\/groups\/[^/]+\/members\/\$ref$/, status: 503 });
+    sb.addFault({ path: /^\/teams\/[^/]+\/members$/, status: 503 });
     assert.equal((await addMember(sb, token, MARKETING, ISAIAH)).status, 503);
-    assert.equal((await addMember(sb, token, MARKETING, ISAIAH)).status, 204);
+    assert.equal((await addMember(sb, token, MARKETING, ISAIAH)).status, 201);
   });
 
   void test('$batch validates item URLs (relative, version-less) and the 20-item limit', async () => {
@@ -295,7 +332,7 @@ void describe('sandbox tenant', () => {
           { id: '1', method: 'GET', url: "/users?$filter=mail eq 'alexw@contoso.com'&$select=id" },
           { id: '2', method: 'GET', url: '/v1.0/users' },
           { id: '3', method: 'GET', url: 'https://graph.microsoft.com/v1.0/users' },
-          { id: '4', method: 'POST', url: `/groups/${MARKETING}/members/$ref`, body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${ISAIAH}` } },
+          { id: '4', method: 'POST', url: `/teams/${MARKETING}/members`, body: teamMember(ISAIAH) },
           { id: '5', method: 'GET', url: `/users/${encodeURIComponent('lynner_northwind.com#EXT#@contoso.onmicrosoft.com')}?$select=id,externalUserState` },
         ],
       },
@@ -307,7 +344,7 @@ void describe('sandbox tenant', () => {
     assert.equal(byId['2']?.status, 400);
     assert.equal(byId['2']?.body.error.message, 'Invalid request');
     assert.equal(byId['3']?.status, 400);
-    assert.equal(byId['4']?.status, 204);
+    assert.equal(byId['4']?.status, 201);
     assert.equal(byId['5']?.body.externalUserState, 'PendingAcceptance');
     const tooMany = await call(sb, 'POST', '/v1.0/$batch', {
       token,
@@ -317,20 +354,26 @@ void describe('sandbox tenant', () => {
     assert.equal(tooMany.body.error.code, 'BadRequest');
   });
 
-  void test('PATCH members@odata.bind is all-or-nothing and limited to 20', async () => {
-    const ref = (id: string): string => `https://graph.microsoft.com/v1.0/directoryObjects/${id}`;
-    const patch = (ids: string[]): Promise<Reply> => call(sb, 'PATCH', `/v1.0/groups/${MARKETING}`, { token, body: { 'members@odata.bind': ids.map(ref) } });
-    const before = sb.snapshot().groups.find((g) => g.id === MARKETING)?.members;
-    const dup = await patch([ISAIAH, ADELE]);
-    assert.equal(dup.status, 400);
-    assert.match(dup.body.error.message, /already exist/);
-    const unknown = await patch([ISAIAH, '00000000-0000-4000-8000-0000000000ff']);
-    assert.equal(unknown.status, 404);
-    assert.deepEqual(sb.snapshot().groups.find((g) => g.id === MARKETING)?.members, before, 'nothing added');
-    assert.equal((await patch(Array.from({ length: 21 }, () => ISAIAH))).status, 400);
-    assert.equal((await patch([ISAIAH])).status, 204);
+  void test('members/add answers per user (207 when some fail: a just-invited guest is NotFound) and takes at most 200', async () => {
+    sb.settings({ replicationLagAttempts: 1 });
+    const lagging = (await invite(sb, token, 'lag@fabrikam.com')).body.invitedUser.id as string;
+    const r = await call(sb, 'POST', `/v1.0/teams/${MARKETING}/members/add`, { token, body: { values: [teamMember(ISAIAH), teamMember(lagging), teamMember(PATTI_GUEST)] } });
+    assert.equal(r.status, 207);
+    const byUser = Object.fromEntries((r.body.value as Array<{ userId: string; error: { code: string } | null }>).map((x) => [x.userId, x]));
+    assert.equal(byUser[ISAIAH]?.error, null);
+    assert.equal(byUser[lagging]?.error?.code, 'NotFound');
+    assert.equal(byUser[PATTI_GUEST]?.error, null, 'an existing member is a success item');
+    assert.equal(r.body.value[0]['@odata.type'], '#microsoft.graph.aadUserConversationMemberResult');
+    const members = sb.snapshot().groups.find((g) => g.id === MARKETING)?.members ?? [];
+    assert.ok(members.includes(ISAIAH) && !members.includes(lagging));
+    const all = await call(sb, 'POST', `/v1.0/teams/${MARKETING}/members/add`, { token, body: { values: [teamMember(lagging)] } });
+    assert.equal(all.status, 200);
+    assert.equal((await call(sb, 'POST', `/v1.0/teams/${MARKETING}/members/add`, { token, body: { values: Array.from({ length: 201 }, () => teamMember(ADELE)) } })).status, 400);
+    const guests = await call(sb, 'POST', `/v1.0/teams/${LEGAL_NO_GUESTS}/members/add`, { token, body: { values: [teamMember(PATTI_GUEST), teamMember(ISAIAH)] } });
+    assert.equal(guests.status, 207);
+    assert.match(guests.body.value[0].error.message, /not allowed to join this Unified Group/);
     const check = await call(sb, 'POST', `/v1.0/directoryObjects/${ISAIAH}/checkMemberGroups`, { token, body: { groupIds: [MARKETING, LEGAL_NO_GUESTS] } });
-    assert.deepEqual(check.body.value, [MARKETING]);
+    assert.deepEqual(check.body.value.sort(), [MARKETING, LEGAL_NO_GUESTS].sort());
   });
 
   void test('group members page with $top and @odata.nextLink; owners are typed users', async () => {
@@ -457,7 +500,7 @@ void describe('sandbox tenant persistence', () => {
     const first = await startSandboxTenant({ tlsDir: TLS_DIR, dataFile });
     const token = (await getToken(first)).body.access_token as string;
     const inv = await invite(first, token, 'persist@fabrikam.com');
-    assert.equal((await addMember(first, token, MARKETING, inv.body.invitedUser.id as string)).status, 204);
+    assert.equal((await addMember(first, token, MARKETING, inv.body.invitedUser.id as string)).status, 201);
     await first.close();
     assert.ok(existsSync(dataFile));
 

@@ -35,6 +35,7 @@ export function withFaults(inner: GuestDirectory, faults: DirectoryFaults): Gues
       return created;
     },
     addGroupMember: (groupId, userId) => inner.addGroupMember(groupId, userId),
+    removeTeamMember: (groupId, userId) => inner.removeTeamMember(groupId, userId),
     groupOwnerIds: (groupId) => inner.groupOwnerIds(groupId),
     isGroupMember: (groupId, userId) => inner.isGroupMember(groupId, userId),
   };

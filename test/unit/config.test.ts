@@ -26,6 +26,24 @@ describe('configuration', () => {
     assert.match(problemsOf({ ...graph, MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', BOT_ALLOW_ANONYMOUS: 'true' }).join(), /choose one/);
   });
 
+  it('reads the lifecycle settings with their defaults (90, 14, false, 7 days) and decimal days', () => {
+    const d = loadConfig({ ...graph, BOT_ALLOW_ANONYMOUS: 'true' }).lifecycle;
+    assert.deepEqual(d, { reviewDays: 90, reviewGraceDays: 14, expireUnreviewed: false, pendingReminderDays: 7 });
+    const t = loadConfig({
+      ...graph,
+      BOT_ALLOW_ANONYMOUS: 'true',
+      GUEST_REVIEW_DAYS: '0.00002',
+      GUEST_REVIEW_GRACE_DAYS: '0',
+      GUEST_EXPIRE_UNREVIEWED: 'true',
+      PENDING_REMINDER_DAYS: '1.5',
+    }).lifecycle;
+    assert.deepEqual(t, { reviewDays: 0.00002, reviewGraceDays: 0, expireUnreviewed: true, pendingReminderDays: 1.5 });
+    const problems = problemsOf({ ...graph, BOT_ALLOW_ANONYMOUS: 'true', GUEST_REVIEW_DAYS: 'ninety', PENDING_REMINDER_DAYS: '0', GUEST_EXPIRE_UNREVIEWED: 'maybe' }).join('\n');
+    assert.match(problems, /GUEST_REVIEW_DAYS: must be a number of days/);
+    assert.match(problems, /PENDING_REMINDER_DAYS/);
+    assert.match(problems, /GUEST_EXPIRE_UNREVIEWED: must be true or false/);
+  });
+
   it('applies the documented defaults', () => {
     const c = loadConfig({ ...graph, BOT_ALLOW_ANONYMOUS: 'true' });
     assert.equal(c.port, 3978);

@@ -63,6 +63,9 @@ class ScriptedDirectory implements GuestDirectory {
     this.members.add(userId);
     return 'added' as const;
   }
+  async removeTeamMember(_groupId: string, userId: string) {
+    return this.members.delete(userId) ? ('removed' as const) : ('notMember' as const);
+  }
   async groupOwnerIds() {
     return ['owner'];
   }

@@ -47,6 +47,8 @@ describe('parsing commands', () => {
     assert.deepEqual(parseCommand('/status alice@fabrikam.com'), { kind: 'status', email: 'alice@fabrikam.com' });
     assert.deepEqual(parseCommand('guests'), { kind: 'guests', page: 1 });
     assert.deepEqual(parseCommand('/guests 3'), { kind: 'guests', page: 3 });
+    assert.deepEqual(parseCommand('/guests due'), { kind: 'guests', page: 1, due: true });
+    assert.deepEqual(parseCommand('/guests due 2'), { kind: 'guests', page: 2, due: true });
     assert.deepEqual(parseCommand('/audit'), { kind: 'audit' });
     assert.deepEqual(parseCommand('/requests'), { kind: 'requests' });
     assert.deepEqual(parseCommand(''), { kind: 'help' });

@@ -1,6 +1,6 @@
 // The directory port for bulk work: the same directory as GuestDirectory, asked many things at once.
-// The Graph adapter (src/graph/graphBulk.ts) batches look-ups ($batch) and group adds (PATCH
-// members@odata.bind); the domain decides what to do with each answer.
+// The Graph adapter (src/graph/graphBulk.ts) batches look-ups ($batch) and team adds (POST
+// /teams/{id}/members/add, answered per user); the domain decides what to do with each answer.
 import { DirectoryError, type CreatedInvitation, type DirectoryUser, type InvitationRequest, type MemberAddResult } from '../directory';
 import type { GraphTrace } from '../errors';
 
@@ -17,7 +17,10 @@ export interface BulkDirectory {
    * A throttled or busy answer is thrown as a BusyDirectoryError carrying Graph's Retry-After.
    */
   invite(request: InvitationRequest, signal?: AbortSignal): Promise<CreatedInvitation>;
-  /** Adds users to the group; "already a member" is an answer, not an error. Keyed by user id. */
+  /**
+   * Adds users to the team (members, not owners); "already a member" is an answer, not an error,
+   * and so is each user's own failure (a guest not replicated yet: kind 'notFound'). Keyed by user id.
+   */
   addMembers(groupId: string, userIds: readonly string[], signal?: AbortSignal): Promise<Map<string, MemberAddAnswer>>;
   verifiedDomains(): Promise<string[]>;
 }

@@ -27,7 +27,7 @@ export interface BulkRunnerOptions {
   lookupConcurrency: number;
   /** Addresses per look-up batch ($batch takes at most 20). */
   lookupBatchSize: number;
-  /** Users per group add (PATCH members@odata.bind takes at most 20). */
+  /** Users per team add (POST /teams/{id}/members/add takes at most 200). */
   addBatchSize: number;
   /** Group adds in flight at once. */
   addConcurrency: number;
@@ -51,7 +51,7 @@ export const DEFAULT_BULK_OPTIONS: BulkRunnerOptions = {
   inviteConcurrency: 150,
   lookupConcurrency: 10,
   lookupBatchSize: 20,
-  addBatchSize: 20,
+  addBatchSize: 200,
   addConcurrency: 8,
   addLingerMs: 300,
   inviteBlockSize: 50,

@@ -76,6 +76,13 @@ export const PERMISSIONS = {
   readOrganization: ['Organization.Read.All', 'Organization.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   readGroupMembers: ['GroupMember.Read.All', 'GroupMember.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   writeGroupMembers: ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  // The Teams membership API (learn.microsoft.com/graph/api/team-post-members, team-delete-members,
+  // conversationmembers-add, team-list-members). Owners need the broader TeamMember.ReadWrite.All.
+  writeTeamMembers: ['TeamMember.ReadWriteNonOwnerRole.All', 'TeamMember.ReadWrite.All'],
+  writeTeamOwners: ['TeamMember.ReadWrite.All'],
+  // Listing a team's members is not covered by TeamMember.ReadWriteNonOwnerRole.All (resource-specific
+  // TeamMember.Read.Group is not modelled here).
+  readTeamMembers: ['TeamMember.Read.All', 'TeamMember.ReadWrite.All'],
 } as const;
 
 export function requirePermission(req: GraphRequest, anyOf: readonly string[]): void {

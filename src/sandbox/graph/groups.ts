@@ -18,7 +18,7 @@ import {
 import { page, parseSelect, parseTop, projectUser, USER_PROPERTIES } from './select';
 
 const ALREADY_MEMBER = "One or more added object references already exist for the following modified properties: 'members'.";
-const GUESTS_NOT_ALLOWED = 'Guests users are not allowed to join this Unified Group due to policy setting on the Unified Group.';
+export const GUESTS_NOT_ALLOWED = 'Guests users are not allowed to join this Unified Group due to policy setting on the Unified Group.';
 
 function group(ctx: GraphContext, id: string): SandboxGroup {
   const g = ctx.directory.groupById(id);
@@ -26,10 +26,13 @@ function group(ctx: GraphContext, id: string): SandboxGroup {
   return g;
 }
 
-/** Resolves a user for a membership write, honouring the replication-lag settings. */
-function replicatedUser(ctx: GraphContext, userId: string): SandboxUser {
+/**
+ * Resolves a user for a membership write, honouring the replication-lag settings (shared by the
+ * group API and the Teams membership API, which answer the missing user in their own words).
+ */
+export function replicatedUser(ctx: GraphContext, userId: string, missing: (id: string) => GraphError = notFound): SandboxUser {
   const user = ctx.directory.userById(userId);
-  if (!user) throw notFound(userId);
+  if (!user) throw missing(userId);
   // "New" = created by an invitation here, not a seeded guest (those replicated long ago).
   const seeded = ctx.seed.users.some((u) => u.id === user.id);
   if (user.creationType === 'Invitation' && !seeded) {
@@ -37,7 +40,7 @@ function replicatedUser(ctx: GraphContext, userId: string): SandboxUser {
     const attempts = (ctx.memberAddAttempts.get(user.id) ?? 0) + 1;
     ctx.memberAddAttempts.set(user.id, attempts);
     const age = Date.now() - Date.parse(user.createdDateTime);
-    if (age < replicationLagMs || attempts <= replicationLagAttempts) throw notFound(userId);
+    if (age < replicationLagMs || attempts <= replicationLagAttempts) throw missing(userId);
   }
   return user;
 }

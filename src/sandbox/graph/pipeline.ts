@@ -4,6 +4,7 @@ import type { FaultHit } from '../faults';
 import { badRequest, GraphError, json, type GraphContext, type GraphRequest, type GraphResponse } from './context';
 import { addMemberRef, checkMemberGroups, getGroup, listGroupUsers, patchGroup, removeMemberRef } from './groups';
 import { createInvitation } from './invitations';
+import { addTeamMember, addTeamMembers, listTeamMembers, removeTeamMember } from './teams';
 import { getOrganization, getUser, listUsers } from './users';
 
 export type UnauthenticatedRequest = Omit<GraphRequest, 'roles'>;
@@ -63,11 +64,14 @@ function route(ctx: GraphContext, req: GraphRequest): GraphResponse {
   else if (entity === 'groups' && b && s.length === 3 && (c === 'owners' || c === 'members')) handlers = { GET: () => listGroupUsers(ctx, req, b, c) };
   else if (entity === 'groups' && b && s.length === 4 && c === 'members' && d === '$ref') handlers = { POST: () => addMemberRef(ctx, req, b) };
   else if (entity === 'groups' && b && s.length === 5 && c === 'members' && d && e === '$ref') handlers = { DELETE: () => removeMemberRef(ctx, req, b, d) };
+  else if (entity === 'teams' && b && s.length === 3 && c === 'members') handlers = { GET: () => listTeamMembers(ctx, req, b), POST: () => addTeamMember(ctx, req, b) };
+  else if (entity === 'teams' && b && s.length === 4 && c === 'members' && d === 'add') handlers = { POST: () => addTeamMembers(ctx, req, b) };
+  else if (entity === 'teams' && b && s.length === 4 && c === 'members' && d) handlers = { DELETE: () => removeTeamMember(ctx, req, b, d) };
   else if ((entity === 'directoryobjects' || entity === 'users') && b && s.length === 3 && c === 'checkMemberGroups') {
     handlers = { POST: () => checkMemberGroups(ctx, req, b) };
   }
   if (!handlers) {
-    const known = ['users', 'groups', 'organization', 'invitations', 'directoryObjects', 'members', 'owners', '$ref', 'checkMemberGroups'];
+    const known = ['users', 'groups', 'teams', 'organization', 'invitations', 'directoryObjects', 'members', 'owners', '$ref', 'checkMemberGroups'];
     const unknown = s.find((x, i) => i % 2 === 0 && !known.includes(x)) ?? s[s.length - 1] ?? '';
     throw badRequest(`Resource not found for the segment '${unknown}'.`);
   }
