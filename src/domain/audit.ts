@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { ConcurrencyError, type DocumentStore } from './store';
 import type { Person } from './invitationRecords';
 
-export type AuditAction = 'invite' | 'resend' | 'request' | 'approve' | 'decline' | 'add' | 'refuse' | 'redeem' | 'export';
+export type AuditAction = 'invite' | 'resend' | 'request' | 'approve' | 'decline' | 'add' | 'refuse' | 'redeem' | 'export' | 'remove';
 
 export interface AuditEntry {
   at: string;

@@ -15,6 +15,7 @@ export type Command =
   | { kind: 'guests'; page: number }
   | { kind: 'audit' }
   | { kind: 'requests' }
+  | { kind: 'remove'; email: string }
   | { kind: 'help' }
   | { kind: 'unknown'; word: string }
   /** Longer than MAX_COMMAND_TEXT: not parsed. */
@@ -217,6 +218,8 @@ export function parseCommand(text: string): Command {
       return { kind: 'audit' };
     case 'requests':
       return { kind: 'requests' };
+    case 'remove':
+      return { kind: 'remove', email: args.trim().split(/\s+/)[0] ?? '' };
     case 'help':
     case 'hi':
     case 'hello':

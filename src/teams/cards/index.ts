@@ -64,6 +64,8 @@ export interface ResultCardData {
   redeemHidden: boolean;
   canResend: boolean;
   canRefresh: boolean;
+  /** A guest in the team: owners may remove them (checked when pressed, src/domain/removal.ts). */
+  canRemove: boolean;
   refreshUserIds: string[];
 }
 
@@ -96,6 +98,8 @@ function summaryOf(texts: Texts, outcome: InvitationOutcome): string {
   if (outcome.state === 'Accepted' && ['invited', 'reinvited', 'added'].includes(outcome.kind)) return texts.acceptedSummary(name);
   return texts.outcomeSummaries[outcome.kind](name);
 }
+
+const IN_TEAM = new Set<InvitationOutcome['kind']>(['invited', 'reinvited', 'added', 'alreadyInTeam']);
 
 export function resultCardData(texts: Texts, outcome: InvitationOutcome, view: ResultView): ResultCardData {
   const t = texts.result;
@@ -131,6 +135,7 @@ export function resultCardData(texts: Texts, outcome: InvitationOutcome, view: R
     // else's guest would let this team's owners start redeeming that account).
     canResend: pendingGuest && outcome.invitationId !== undefined && outcome.kind !== 'requested',
     canRefresh: outcome.userId !== undefined,
+    canRemove: outcome.userId !== undefined && (outcome.state === 'PendingAcceptance' || outcome.state === 'Accepted') && IN_TEAM.has(outcome.kind),
     refreshUserIds: view.refreshUserIds.slice(0, 60),
   };
 }
