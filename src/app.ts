@@ -18,12 +18,14 @@ import { DEFAULT_MARGIN_MS, RequestPacer, systemClock } from './domain/bulk/pace
 import { StoreSenderLease } from './domain/bulk/senderLease';
 import { GraphBulkDirectory } from './graph/graphBulk';
 import { BulkInvitations } from './teams/bulk';
+import { GuestRemovals } from './teams/removal';
 import type { GuestDirectory } from './domain/directory';
 import { defaultSleep, type InviteDeps } from './domain/invite';
 import { InvitationRecords } from './domain/invitationRecords';
 import { InviteIntents } from './domain/inviteIntents';
 import { PendingAdds } from './domain/pendingAdds';
 import { GuestLifecycle, lifecycleTimes } from './domain/lifecycle';
+import { Removals } from './domain/removal';
 import { TeamRoles } from './domain/roles';
 import type { DocumentStore } from './domain/store';
 import { TtlCache } from './domain/ttlCache';
@@ -213,6 +215,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     approvals,
     exports,
     bulk,
+    removal: new GuestRemovals({ directory, roles, records, audit, removals: new Removals(store), now: invite.now }),
     publicBaseUrl: config.publicBaseUrl,
     directory,
     publisher,

@@ -15,6 +15,7 @@ export type Command =
   | { kind: 'guests'; page: number; due?: boolean }
   | { kind: 'audit' }
   | { kind: 'requests' }
+  | { kind: 'remove'; email: string }
   | { kind: 'help' }
   /** `closest`: the known command nearest to what was typed (edit distance). */
   | { kind: 'unknown'; word: string; closest: KnownCommand }
@@ -329,6 +330,8 @@ export function parseCommand(text: string): Command {
       return { kind: 'audit' };
     case 'requests':
       return { kind: 'requests' };
+    case 'remove':
+      return { kind: 'remove', email: args.trim().split(/\s+/)[0] ?? '' };
     case 'help':
     case 'hi':
     case 'hello':

@@ -30,6 +30,9 @@ export interface InvitationRecord {
   /** Why the last outcome was a refusal or a failure (a team add refused after the invitation). */
   refusal?: RefusalCode;
   failure?: FailureCode;
+  /** When an owner last removed this guest from the team (the account stays), and who. */
+  removedAt?: string;
+  removedBy?: Person;
   /**
    * Where this guest's cards live (the original result card first), opaque to the domain: the
    * Teams adapter's conversation references. Background work updates all of them.

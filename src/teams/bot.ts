@@ -24,6 +24,7 @@ import { withCard, type InvitationRecord, type InvitationRecords, type Person } 
 import { recordCard } from './cardUpdates';
 import type { CardPublisher } from './proactive';
 import type { BulkInvitations } from './bulk';
+import type { GuestRemovals } from './removal';
 import type { InvitationOutcome } from '../domain/outcome';
 import { domainRefusal, inviteRight, type TeamRole } from '../domain/policy';
 import type { TeamRoles } from '../domain/roles';
@@ -63,6 +64,8 @@ export interface BotDeps {
   approvals: ApprovalRequests;
   exports: AuditExports;
   bulk: BulkInvitations;
+  /** `/remove` and its confirmation card (src/teams/removal.ts). */
+  removal: GuestRemovals;
   /** Base of the links this bot serves itself (the audit export). */
   publicBaseUrl: string;
   directory: GuestDirectory;
@@ -141,6 +144,7 @@ export class GuestPassBot extends TeamsActivityHandler {
     requests: (turn) => this.listRequests(turn),
     help: (turn) => this.help(turn),
     unknown: (turn, command) => this.reply(turn, turn.texts.unknownCommandClosest(shownAsText(command.word, 'message'), command.closest, turn.texts.commandExamples[command.closest])),
+    remove: (turn, command) => this.removeByCommand(turn, command.email),
     tooLong: (turn, command) => this.reply(turn, turn.texts.commandTooLong(command.length, command.max)),
   };
 
@@ -164,6 +168,9 @@ export class GuestPassBot extends TeamsActivityHandler {
     cancelBulk: (turn, data) => this.deps.bulk.cancel(turn.team, turn.caller, data, turn.context.activity.locale),
     bulkResultsCsv: async (turn, data) => this.deps.bulk.resultsCsv(turn.team, turn.caller, data, turn.context.activity.locale, await this.bulkViewers(turn)),
     showBulkResults: async (turn, data) => this.deps.bulk.resultsView(turn.team, turn.caller, data, turn.context.activity.locale, await this.bulkViewers(turn)),
+    askRemoval: (turn, data) => this.deps.removal.askFromCard(turn.texts, turn.team, turn.caller, data),
+    confirmRemoval: (turn, data) => this.deps.removal.confirm(turn.texts, turn.team, turn.caller, data),
+    cancelRemoval: (turn, data) => this.deps.removal.cancel(turn.texts, turn.team, turn.caller, data),
   };
 
   constructor(private readonly deps: BotDeps) {
@@ -662,6 +669,15 @@ export class GuestPassBot extends TeamsActivityHandler {
     return `${turn.texts.failures[outcome.failure ?? 'unexpected'](outcome.detail ?? '')}${e.trace.requestId ? ` (request-id ${e.trace.requestId})` : ''}`;
   }
 
+  /** `/remove <email>`: the confirmation card, or a plain answer why not (src/teams/removal.ts). */
+  private async removeByCommand(turn: Turn, email: string): Promise<void> {
+    const team = await this.teamTurn(turn);
+    if ('refusal' in team) return this.reply(turn, team.refusal);
+    const answer = await this.deps.removal.command(turn.texts, team.team, team.caller, email);
+    if (answer.card) await this.replyCard(turn, answer.card);
+    else await this.reply(turn, answer.text ?? '');
+  }
+
   private async status(turn: Turn, rawEmail: string): Promise<void> {
     const s = turn.texts.status;
     const email = checkEmail(rawEmail);
@@ -675,6 +691,7 @@ export class GuestPassBot extends TeamsActivityHandler {
         g.state ? s.state(turn.texts.states[g.state], turn.texts.when(g.stateChangedAt)) : '',
         s.inTeam(g.inTeam),
         g.record ? s.lastOutcome(turn.texts.outcomeTitles[g.record.outcome]) : '',
+        g.record?.removedAt && !g.inTeam ? s.removed(turn.texts.when(g.record.removedAt), shownAsText(g.record.removedBy?.name ?? '', 'message')) : '',
       ]
         .filter(Boolean)
         .join('\n');

@@ -20,6 +20,7 @@ export const de: Texts = {
     '- `@Guest Pass /guests`: die über Guest Pass eingeladenen Gäste dieses Teams (Besitzer).',
     '- `@Guest Pass /requests`: Einladungsanfragen, die auf einen Besitzer warten (Besitzer).',
     '- `@Guest Pass /audit`: ein Link zum Herunterladen des Überwachungsprotokolls dieses Teams als CSV (Besitzer).',
+    '- `@Guest Pass /remove alice@fabrikam.com`: einen Gast aus diesem Team entfernen, nach Ihrer Bestätigung (Besitzer); sein Gastkonto bleibt bestehen.',
   ].join('\n'),
   helpCard: {
     title: 'Guest Pass: externe Personen als Gäste in dieses Team holen',
@@ -33,6 +34,7 @@ export const de: Texts = {
       { command: '/guests', what: 'Die über Guest Pass eingeladenen Gäste dieses Teams (Besitzer).' },
       { command: '/requests', what: 'Einladungsanfragen, die auf einen Besitzer warten, mit Genehmigen und Ablehnen (Besitzer).' },
       { command: '/audit', what: 'Ein Link zum Herunterladen des Überwachungsprotokolls dieses Teams als CSV (Besitzer).' },
+      { command: '/remove alice@fabrikam.com', what: 'Einen Gast aus diesem Team entfernen, nach Ihrer Bestätigung (Besitzer); sein Gastkonto bleibt bestehen.' },
     ],
     policies: {
       approval: 'Wer hier einladen darf: Teambesitzer laden ein; die Einladung eines Mitglieds ist eine Anfrage, die ein Besitzer genehmigt.',
@@ -189,6 +191,31 @@ export const de: Texts = {
     state: (state: string, since: string) => (since ? `- Status: ${state} (seit ${since})` : `- Status: ${state}`),
     inTeam: (yes: boolean) => `- Mitglied dieses Teams: ${yes ? 'ja' : 'nein'}`,
     lastOutcome: (outcome: string) => `- Letztes Ergebnis: ${outcome}`,
+    removed: (when: string, by: string) => `- Am ${when} von ${by} aus diesem Team entfernt`,
+  },
+
+  removal: {
+    usage: 'Sagen Sie mir, welchen Gast ich aus diesem Team entfernen soll: `/remove alice@fabrikam.com`.',
+    refusals: {
+      callerNotOwner: 'Nur die Besitzer dieses Teams können Gäste daraus entfernen.',
+      notFound: (email: string) => `${email} ist nicht in Ihrem Verzeichnis: Es gibt niemanden zu entfernen.`,
+      notGuest: (email: string) => `${email} ist kein Gast: Guest Pass entfernt nur Gäste aus einem Team.`,
+      notMember: (email: string) => `${email} ist kein Mitglied dieses Teams: Es gibt nichts zu entfernen.`,
+    },
+    confirmTitle: (name: string) => `${name} aus diesem Team entfernen?`,
+    confirmText: (name: string, email: string) =>
+      `${name} (${email}) verliert sofort den Zugriff auf die Kanäle, Dateien und Besprechungen dieses Teams. Das Gastkonto bleibt in Ihrem Verzeichnis; nur Ihr Administrator kann es löschen.`,
+    askedBy: (name: string) => `Angefragt von ${name}. Nur die Bestätigung eines Besitzers zählt.`,
+    confirm: 'Bestätigen',
+    cancel: 'Abbrechen',
+    removedTitle: 'Aus dem Team entfernt',
+    removed: (name: string, by: string, when: string) => `${name} wurde am ${when} von ${by} aus diesem Team entfernt. Das Gastkonto bleibt in Ihrem Verzeichnis.`,
+    notMemberAnyMore: (name: string) => `${name} war nicht mehr in diesem Team: Es wurde nichts entfernt.`,
+    cancelledTitle: 'Entfernen abgebrochen',
+    cancelled: (name: string, by: string) => `${by} hat das Entfernen von ${name} abgebrochen. Es wurde nichts geändert.`,
+    inProgress: (name: string) => `${name} wird gerade durch den Klick eines anderen Besitzers entfernt. Es wurde nichts weiter getan.`,
+    expired: 'Diese Karte zum Entfernen ist veraltet. Geben Sie `@Guest Pass /remove alice@fabrikam.com` für eine neue ein.',
+    stillGuestOnly: 'Diese Person ist kein Gast mehr: Guest Pass entfernt nur Gäste. Es wurde nichts geändert.',
   },
 
   guests: {
@@ -323,6 +350,7 @@ export const de: Texts = {
     refresh: 'Status aktualisieren',
     notAllowedToSeeLink: 'Nur die einladende Person und die Besitzer des Teams können den Einladungslink sehen.',
     nextStep: 'Als Nächstes',
+    remove: 'Aus dem Team entfernen',
     whoMayApprove: 'Wer genehmigen darf',
   },
 

@@ -21,6 +21,7 @@ export const en = {
     '- `@Guest Pass /guests`: this team\'s guests invited through Guest Pass (owners).',
     '- `@Guest Pass /requests`: invitation requests waiting for an owner (owners).',
     '- `@Guest Pass /audit`: a link to download this team\'s audit log as CSV (owners).',
+    '- `@Guest Pass /remove alice@fabrikam.com`: remove a guest from this team, after you confirm (owners); their guest account stays.',
   ].join('\n'),
   helpCard: {
     title: 'Guest Pass: bring external people into this team as guests',
@@ -34,6 +35,7 @@ export const en = {
       { command: '/guests', what: "This team's guests invited through Guest Pass (owners)." },
       { command: '/requests', what: 'Invitation requests waiting for an owner, with Approve and Decline (owners).' },
       { command: '/audit', what: "A link to download this team's audit log as CSV (owners)." },
+      { command: '/remove alice@fabrikam.com', what: 'Remove a guest from this team, after you confirm (owners); their guest account stays.' },
     ],
     policies: {
       approval: 'Who may invite here: team owners invite; a member\'s invitation is a request that an owner approves.',
@@ -190,6 +192,31 @@ export const en = {
     state: (state: string, since: string) => (since ? `- Status: ${state} (since ${since})` : `- Status: ${state}`),
     inTeam: (yes: boolean) => `- Member of this team: ${yes ? 'yes' : 'no'}`,
     lastOutcome: (outcome: string) => `- Last outcome: ${outcome}`,
+    removed: (when: string, by: string) => `- Removed from this team on ${when} by ${by}`,
+  },
+
+  removal: {
+    usage: 'Tell me which guest to remove from this team: `/remove alice@fabrikam.com`.',
+    refusals: {
+      callerNotOwner: "Only this team's owners can remove guests from it.",
+      notFound: (email: string) => `${email} is not in your directory: there is nobody to remove.`,
+      notGuest: (email: string) => `${email} is not a guest: Guest Pass removes only guests from a team.`,
+      notMember: (email: string) => `${email} is not a member of this team: there is nothing to remove.`,
+    },
+    confirmTitle: (name: string) => `Remove ${name} from this team?`,
+    confirmText: (name: string, email: string) =>
+      `${name} (${email}) will lose access to this team's channels, files and meetings at once. Their guest account stays in your directory; only your admin can delete it.`,
+    askedBy: (name: string) => `Asked by ${name}. Only an owner's Confirm counts.`,
+    confirm: 'Confirm',
+    cancel: 'Cancel',
+    removedTitle: 'Removed from team',
+    removed: (name: string, by: string, when: string) => `${name} was removed from this team by ${by} on ${when}. Their guest account stays in your directory.`,
+    notMemberAnyMore: (name: string) => `${name} was not in this team any more: nothing was removed.`,
+    cancelledTitle: 'Removal cancelled',
+    cancelled: (name: string, by: string) => `${by} cancelled removing ${name}. Nothing was changed.`,
+    inProgress: (name: string) => `${name} is being removed by another owner's click. Nothing more was done.`,
+    expired: 'This removal card is out of date. Type `@Guest Pass /remove alice@fabrikam.com` for a new one.',
+    stillGuestOnly: 'This person is no longer a guest: Guest Pass removes only guests. Nothing was changed.',
   },
 
   guests: {
@@ -318,6 +345,7 @@ export const en = {
     resend: 'Resend invitation',
     refresh: 'Refresh status',
     notAllowedToSeeLink: "Only the inviter and the team's owners can see the invitation link.",
+    remove: 'Remove from team',
     nextStep: 'Next',
     whoMayApprove: 'Who may approve',
   },

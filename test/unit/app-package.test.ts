@@ -153,7 +153,7 @@ void describe('Teams app package', () => {
     assert.ok(bot);
     assert.deepEqual([...bot.scopes].sort(), ['groupChat', 'personal', 'team']);
     const team = bot.commandLists.find((l) => l.scopes.includes('team'));
-    assert.deepEqual(team?.commands.map((c) => c.title), ['invite', 'status', 'guests', 'requests', 'audit', 'help']);
+    assert.deepEqual(team?.commands.map((c) => c.title), ['invite', 'status', 'guests', 'requests', 'audit', 'remove', 'help']);
     const covered = new Set(bot.commandLists.flatMap((l) => l.scopes));
     assert.deepEqual([...covered].sort(), ['groupChat', 'personal', 'team']);
   });

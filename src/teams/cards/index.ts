@@ -85,6 +85,8 @@ export interface ResultCardData {
   /** This copy asks the clicker to confirm a resend (theirs alone). */
   confirmResend: boolean;
   resendQuestion: string;
+  /** A guest in the team: owners may remove them (checked when pressed, src/domain/removal.ts). */
+  canRemove: boolean;
   refreshUserIds: string[];
 }
 
@@ -138,6 +140,7 @@ function actorTitle(t: Texts['result'], kind: InvitationOutcome['kind']): string
   if (kind === 'requested') return t.requestedBy;
   return t.askedBy;
 }
+const IN_TEAM = new Set<InvitationOutcome['kind']>(['invited', 'reinvited', 'added', 'alreadyInTeam']);
 
 export function resultCardData(texts: Texts, outcome: InvitationOutcome, view: ResultView): ResultCardData {
   const t = texts.result;
@@ -175,6 +178,7 @@ export function resultCardData(texts: Texts, outcome: InvitationOutcome, view: R
     canRefresh: outcome.userId !== undefined,
     confirmResend: view.confirmResend === true && pendingGuest,
     resendQuestion: t.resendQuestion(shownAsText(outcome.displayName), shownAsText(outcome.email)),
+    canRemove: outcome.userId !== undefined && (outcome.state === 'PendingAcceptance' || outcome.state === 'Accepted') && IN_TEAM.has(outcome.kind),
     refreshUserIds: view.refreshUserIds.slice(0, 60),
   };
 }
