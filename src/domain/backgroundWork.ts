@@ -9,7 +9,7 @@ import type { AuditExports } from './auditExport';
 import type { BulkJobs } from './bulk/bulkJob';
 import { DirectoryError, type GuestDirectory } from './directory';
 import { inviteGuest, outcomeOfError, runClaimed, teamDeepLink, type InviteDeps } from './invite';
-import type { CardRef, InvitationRecord, InvitationRecords, Person } from './invitationRecords';
+import { recordOutcome, type CardRef, type InvitationRecord, type InvitationRecords, type Person } from './invitationRecords';
 import type { InvitationOutcome } from './outcome';
 import { DEFAULT_CLAIM_LEASE_MS } from './inviteIntents';
 import type { GuestLifecycle } from './lifecycle';
@@ -216,7 +216,12 @@ export class BackgroundWork {
     const { approvals, invite, notifier } = this.deps;
     for (const request of await approvals.claimUnfinished(this.claimLeaseMs())) {
       const team = { groupId: request.groupId, teamId: request.teamId, deepLink: teamDeepLink(request.teamId, request.groupId) };
-      const outcome = await inviteGuest(invite, team, request.decidedBy ?? request.requester, request.invite);
+      // The approval's own invitation may have been finished already (an interrupted claim, taken
+      // over above): its record, written since the decision, is the request's outcome; inviting
+      // again would only find the guest "already in team".
+      const done = await this.deps.records.get(request.groupId, request.invite.email);
+      const finishedSince = done?.invitationId !== undefined && request.decidedAt !== undefined && done.updatedAt >= request.decidedAt;
+      const outcome = finishedSince ? recordOutcome(done) : await inviteGuest(invite, team, request.decidedBy ?? request.requester, request.invite);
       // Still under way elsewhere: the claim's lease runs out and a later cycle looks again.
       if (outcome.kind === 'inProgress') continue;
       const updated = await approvals.patch(request.groupId, request.id, (r) => (r.outcome ? {} : { outcome }));

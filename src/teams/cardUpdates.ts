@@ -28,6 +28,15 @@ export function reviewStateOfCard(record: InvitationRecord): 'kept' | 'removed' 
   return record.review?.keptBy ? 'kept' : undefined;
 }
 
+/**
+ * The language of a card written outside a turn: the one of the turn that posted it (a stored
+ * conversation reference keeps the activity's locale), English when it has none.
+ */
+function textsIn(card: { reference: Record<string, unknown> }): Texts {
+  const locale = card.reference.locale;
+  return textsFor(typeof locale === 'string' ? locale : undefined);
+}
+
 export class TeamsChangeNotifier implements ChangeNotifier, LifecycleNotifier {
   constructor(
     private readonly publisher: CardPublisher,
@@ -42,15 +51,14 @@ export class TeamsChangeNotifier implements ChangeNotifier, LifecycleNotifier {
     const team = { teamId: record.teamId, groupId: record.groupId };
     for (const at of record.cards) {
       await this.publisher.update(at.reference, at.activityId, (context) =>
-        recordCard(textsFor(), record, (r) => this.roster.ownersAnd(context, team, [r.invitedBy.id]), this.audience === 'channel'),
+        recordCard(textsIn(at), record, (r) => this.roster.ownersAnd(context, team, [r.invitedBy.id]), this.audience === 'channel'),
       );
     }
   }
 
   /** An outcome without a record (nothing was created: no redeem link to keep from anyone). */
   async invitationSettled(_team: { groupId: string; teamId: string }, outcome: InvitationOutcome, cards: CardRef[], actor: Person): Promise<void> {
-    const card = resultCard(textsFor(), outcome, { actorName: actor.name, revealRedeemUrl: false, refreshUserIds: [] });
-    for (const at of cards) await this.publisher.update(at.reference, at.activityId, card);
+    for (const at of cards) await this.publisher.update(at.reference, at.activityId, resultCard(textsIn(at), outcome, { actorName: actor.name, revealRedeemUrl: false, refreshUserIds: [] }));
   }
 
   async requestChanged(request: ApprovalRequest): Promise<void> {
@@ -58,7 +66,7 @@ export class TeamsChangeNotifier implements ChangeNotifier, LifecycleNotifier {
     const team = { teamId: request.teamId, groupId: request.groupId };
     await this.publisher.update(request.card.reference, request.card.activityId, async (context) => {
       const refreshUserIds = request.outcome?.redeemUrl ? await this.roster.ownersAnd(context, team, [request.decidedBy?.id ?? '']) : [];
-      return approvalCard(textsFor(), request, { revealRedeemUrl: this.audience === 'channel', refreshUserIds });
+      return approvalCard(textsIn(request.card!), request, { revealRedeemUrl: this.audience === 'channel', refreshUserIds });
     });
   }
 
@@ -67,7 +75,7 @@ export class TeamsChangeNotifier implements ChangeNotifier, LifecycleNotifier {
     if (!request.card) return;
     const team = { teamId: request.teamId, groupId: request.groupId };
     await this.publisher.post(request.card.reference, async (context) =>
-      approvalCard(textsFor(), request, { revealRedeemUrl: false, mentionOwners: await this.roster.owners(context, team), reminder: true }),
+      approvalCard(textsIn(request.card!), request, { revealRedeemUrl: false, mentionOwners: await this.roster.owners(context, team), reminder: true }),
     );
   }
 
@@ -78,7 +86,7 @@ export class TeamsChangeNotifier implements ChangeNotifier, LifecycleNotifier {
     if (!home) return undefined;
     const dueAt = record.review?.dueAt ?? '';
     const activityId = await this.publisher.post(home.reference, async (context) =>
-      reviewCard(textsFor(), record, dueAt, {
+      reviewCard(textsIn(home), record, dueAt, {
         state: 'open',
         reminder,
         mentions: await this.roster.members(context, record.teamId, deciders),
@@ -91,13 +99,13 @@ export class TeamsChangeNotifier implements ChangeNotifier, LifecycleNotifier {
   async reviewDecided(record: InvitationRecord, cards: CardRef[]): Promise<void> {
     const state = reviewStateOfCard(record);
     if (!state) return;
-    for (const at of cards) await this.publisher.update(at.reference, at.activityId, reviewCard(textsFor(), record, '', { state }));
+    for (const at of cards) await this.publisher.update(at.reference, at.activityId, reviewCard(textsIn(at), record, '', { state }));
   }
 
   async guestExpired(record: InvitationRecord): Promise<void> {
     const home = record.cards?.[0];
     if (!home) return;
-    await this.publisher.post(home.reference, reviewCard(textsFor(), record, '', { state: 'expired' }));
+    await this.publisher.post(home.reference, reviewCard(textsIn(home), record, '', { state: 'expired' }));
   }
 
   /** Posted in the guest's channel and kept as one of the record's cards: it becomes the result card once they accept. */
@@ -105,7 +113,7 @@ export class TeamsChangeNotifier implements ChangeNotifier, LifecycleNotifier {
     const home = record.cards?.[0];
     if (!home) return undefined;
     const activityId = await this.publisher.post(home.reference, async (context) =>
-      pendingReminderCard(textsFor(), record, (await this.roster.members(context, record.teamId, recipients))[0]),
+      pendingReminderCard(textsIn(home), record, (await this.roster.members(context, record.teamId, recipients))[0]),
     );
     return activityId ? { reference: home.reference, activityId } : undefined;
   }

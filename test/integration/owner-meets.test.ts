@@ -224,4 +224,15 @@ describe('two languages', () => {
     const english = await say(USERS.adeleMember, 'invite');
     assert.deepEqual(actionTitles(cardOf(english)), ['Ask an owner']);
   });
+
+  it('keeps the language of the turn on cards updated later in the background', async () => {
+    const activity = { ...mentionMessage({ serviceUrl: h.where.serviceUrl }, USERS.alexOwner, '/invite greta@fabrikam.com Greta'), locale: 'de-DE' };
+    await h.post(activity);
+    const reply = await h.connector.waitFor((a) => a.method === 'POST' && a.targetId === activity.id);
+    h.sandbox.redeem('greta@fabrikam.com');
+    await h.app.background.runOnce();
+    const update = h.connector.sent.find((a) => a.method === 'PUT' && a.targetId === reply.id);
+    assert.ok(update, 'the card was updated when Greta accepted');
+    assert.match(cardText(cardOf(update)), /Angenommen/, 'in German, as the turn that posted it');
+  });
 });
