@@ -81,6 +81,8 @@ export interface AppOverrides {
   bulkLeaseMs?: number;
   /** Lease of the background work (default 2 cycles + 5 s): how long a dead process keeps others from it. */
   backgroundLeaseMs?: number;
+  /** Lease of the tenant-wide invitation sender (default 30 s): how long a dead process keeps others from sending. */
+  senderLeaseMs?: number;
 }
 
 export function createApp(config: AppConfig, logger: Logger, overrides: AppOverrides = {}): App {
@@ -188,7 +190,12 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
       // One scheduler per process, every bulk job sharing it; one budget per tenant: instances on one
       // store take turns through the invitation sender lease (src/domain/bulk/senderLease.ts).
       pacer: new RequestPacer({ requestsPerWindow: config.bulk.invitationsPer5s, windowMs: invitationWindowMs }, systemClock, {
-        lease: new StoreSenderLease(store, instanceId, { windowMs: invitationWindowMs, marginMs: DEFAULT_MARGIN_MS }),
+        lease: new StoreSenderLease(store, instanceId, {
+          windowMs: invitationWindowMs,
+          marginMs: DEFAULT_MARGIN_MS,
+          // A shorter lease keeps the same proportions: send only with half of it left, renew six times per lease.
+          ...(overrides.senderLeaseMs ? { leaseMs: overrides.senderLeaseMs, guardMs: overrides.senderLeaseMs / 2, renewEveryMs: overrides.senderLeaseMs / 6 } : {}),
+        }),
         onLeaseError: (e) => logger.warn({ err: e }, 'invitation sender lease'),
       }),
       instanceId,

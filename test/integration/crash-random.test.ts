@@ -69,6 +69,8 @@ async function crashRig() {
     GP_TEST_CLAIM_LEASE_MS: '1000',
     GP_TEST_BULK_LEASE_MS: '2000',
     GP_TEST_BACKGROUND_LEASE_MS: '2500',
+    // The killed process may hold the tenant-wide invitation sender lease (30 s by default).
+    GP_TEST_SENDER_LEASE_MS: '3000',
   };
   const running: BotProcess[] = [];
   let bot: BotProcess | undefined;
