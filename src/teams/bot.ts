@@ -430,20 +430,29 @@ export class GuestPassBot extends TeamsActivityHandler {
       const sendEmail = typed.sendEmail === undefined ? undefined : typed.sendEmail === true || typed.sendEmail === 'true';
       return this.deps.bulk.preview(turn.team, turn.caller, lines, { sendEmail, message: typed.message || undefined, locale: turn.context.activity.locale });
     }
+    const clicked = await this.inviteByClick(turn, typed, false);
+    if ('late' in clicked) return clicked.late;
     const replyToId = turn.context.activity.replyToId;
-    const work = this.inviteWork(turn, typed, false, replyToId);
+    if (replyToId) await this.rememberCards(turn, clicked.answer, replyToId);
+    return clicked.answer;
+  }
+
+  /**
+   * An invitation from a card click, raced against the card action's deadline: Teams gives up
+   * after about 5 s, so past it the working card replaces the clicked one now, and is updated
+   * when the invitation is done.
+   */
+  private async inviteByClick(turn: TeamTurn, typed: InviteInput, resend: boolean): Promise<{ late: CardAnswer } | { answer: Awaited<ReturnType<GuestPassBot['inviteAnswer']>> }> {
+    const replyToId = turn.context.activity.replyToId;
+    const work = this.inviteWork(turn, typed, resend, replyToId);
     const result = await beforeDeadline(work, this.deps.deadlines.invokeMs);
-    if (result === LATE) {
-      // Teams gives up on a card action after about 5 s: the working card replaces the clicked one now.
-      const working = this.workingCard(turn, typed);
-      if (!replyToId) return { card: working };
+    if (result !== LATE) return { answer: await this.inviteAnswer(turn, result) };
+    const working = this.workingCard(turn, typed);
+    if (replyToId) {
       await turn.context.updateActivity({ id: replyToId, type: 'message', attachments: [CardFactory.adaptiveCard(working)] });
       this.finishLate(turn, typed, work, replyToId);
-      return { card: working };
     }
-    const answer = await this.inviteAnswer(turn, result);
-    if (replyToId) await this.rememberCards(turn, answer, replyToId);
-    return answer;
+    return { late: { card: working } };
   }
 
   // ---- the invitation itself ------------------------------------------------------------------
@@ -876,17 +885,9 @@ export class GuestPassBot extends TeamsActivityHandler {
       return { text: turn.texts.refusals[right.kind === 'refuse' ? right.code : 'callerNotOwner']('') };
     }
     const typed = { email: record.email, displayName: record.displayName, sendEmail: record.emailSent ?? this.deps.policy.sendInvitationEmail };
-    const replyToId = turn.context.activity.replyToId;
-    const work = this.inviteWork(turn, typed, true, replyToId);
-    const result = await beforeDeadline(work, this.deps.deadlines.invokeMs);
-    if (result === LATE) {
-      const working = this.workingCard(turn, typed);
-      if (!replyToId) return { card: working };
-      await turn.context.updateActivity({ id: replyToId, type: 'message', attachments: [CardFactory.adaptiveCard(working)] });
-      this.finishLate(turn, typed, work, replyToId);
-      return { card: working };
-    }
-    const answer = await this.inviteAnswer(turn, result);
+    const clicked = await this.inviteByClick(turn, typed, true);
+    if ('late' in clicked) return clicked.late;
+    const answer = clicked.answer;
     // Only a new invitation changes the shared card; anything else (already accepted, a Graph failure) is the clicker's.
     return answer.outcome?.kind === 'reinvited' ? answer : { card: answer.card };
   }
