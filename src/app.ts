@@ -3,7 +3,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
-import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Server } from 'restify';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config';
@@ -33,19 +32,19 @@ import { createGraphClient, createGraphCredential } from './graph/graphClient';
 import { GraphDirectory } from './graph/graphDirectory';
 import { createHttpServer } from './http/server';
 import { createStore } from './store';
-import { GuestPassAdapter } from './teams/adapter';
+import { BotbuilderHost } from './hosts/botbuilder/host';
+import type { BotHost } from './teams/turn';
 import { GuestPassBot } from './teams/bot';
 import { TeamRoster } from './teams/roster';
 import { TeamResolver } from './teams/teamContext';
 import { TeamsChangeNotifier } from './teams/cardUpdates';
 import { TeamsCardPublisher } from './teams/proactive';
 import { setDocsBaseUrl } from './text/docs';
-import { textsFor } from './text/en';
 
 export interface App {
   server: Server;
   background: BackgroundWork;
-  adapter: GuestPassAdapter;
+  host: BotHost;
   store: DocumentStore;
   /** Listens on `host` (undefined: all interfaces), logs where and why, and resolves with the port. */
   listen(port: number, host?: string): Promise<number>;
@@ -103,8 +102,8 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
   const pendingAddBackoffMs = overrides.pendingAddBackoffMs ?? [1, 1, 2, 4, 8, 16].map((k) => Math.min(900_000, Math.max(0, k * periodMs - 1000)));
   const roles = new TeamRoles(directory);
   const roster = new TeamRoster(roles, logger);
-  const adapter = new GuestPassAdapter(config.bot);
-  const publisher = new TeamsCardPublisher(adapter, config.bot.appId ?? '');
+  const host: BotHost = new BotbuilderHost(config.bot, logger);
+  const publisher = new TeamsCardPublisher(host);
   const notifier = new TeamsChangeNotifier(publisher, roster, config.policy.redeemLinkAudience);
   const log = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => logger[level](fields ?? {}, message);
 
@@ -123,20 +122,6 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     sleep: defaultSleep,
     now: () => new Date(),
     verifiedDomainsCache: new TtlCache(60 * 60_000),
-  };
-
-  adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    const ref = randomUUID();
-    logger.error({ err: error, ref, activityId: context.activity.id }, 'turn failed');
-    const text = textsFor(context.activity.locale).somethingWentWrong(ref);
-    if (context.activity.type === ActivityTypes.Invoke) {
-      await context.sendActivity({
-        type: ActivityTypes.InvokeResponse,
-        value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } },
-      });
-    } else {
-      await context.sendActivity(text);
-    }
   };
 
   const lifecycle = new GuestLifecycle({
@@ -207,7 +192,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
     roles,
     policy: config.policy,
     publisher,
-    viewers: (context, team, first) => roster.ownersAnd(context, team, first),
+    viewers: (turn, team, first) => roster.ownersAnd(turn, team, first),
     logger,
   });
 
@@ -233,7 +218,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
   });
 
   const server = createHttpServer({
-    adapter,
+    host,
     bot,
     logger,
     exports,
@@ -267,7 +252,7 @@ export function createApp(config: AppConfig, logger: Logger, overrides: AppOverr
   return {
     server,
     background,
-    adapter,
+    host,
     store,
     listen: (port, host) =>
       new Promise((resolve) => {

@@ -1,16 +1,15 @@
 // The HTTP surface: POST /api/messages for the channel, GET /healthz and /readyz for the host.
 // Built in a function so tests run it in-process; listen() is called by src/index.ts.
 import restify, { type Response, type Server } from 'restify';
-import type { TurnContext } from 'botbuilder';
-import type { Activity } from 'botframework-schema';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { GuestPassAdapter } from '../teams/adapter';
+import type { BotHost, IncomingActivity, TurnLogic } from '../teams/turn';
 import { BodyRefused, MAX_ACTIVITY_BYTES, readJsonBody, refusalByHeaders } from './body';
 
 export interface HttpDeps {
-  adapter: GuestPassAdapter;
-  bot: { run(context: TurnContext): Promise<void> };
+  /** The bot SDK that authenticates and runs turns (src/hosts/*). */
+  host: BotHost;
+  bot: { run: TurnLogic };
   logger: Logger;
   /** Short-lived, one-time audit export links (GET /exports/{groupId}/{token}.csv). */
   exports: { download(groupId: string, token: string): Promise<{ csv: string; groupId: string } | undefined> };
@@ -111,9 +110,9 @@ export function createHttpServer(deps: HttpDeps): Server {
       res.send(400, { error: 'BadRequest', message: 'The request body is not a Bot Framework activity.' });
       return;
     }
-    const activity = parsed.data as unknown as Activity;
+    const activity = parsed.data as unknown as IncomingActivity;
     try {
-      const result = await deps.adapter.run(req.header('authorization') ?? '', activity, (context) => deps.bot.run(context));
+      const result = await deps.host.run(req.header('authorization') ?? '', activity, (turn) => deps.bot.run(turn));
       if (result.kind === 'unauthorized') {
         deps.logger.warn({ reason: result.reason }, 'request refused: authentication failed');
         res.send(401, { error: 'Unauthorized' });

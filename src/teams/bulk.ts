@@ -2,7 +2,6 @@
 // progress card updated in place while the job runs in the background, the results and their CSV.
 // Who may run a bulk job is decided here from the activity's caller, at preview and again at
 // confirm, never from card data.
-import { TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { PolicyConfig } from '../config';
 import type { AuditLog } from '../domain/audit';
@@ -21,6 +20,7 @@ import { cardDateTime, expand, type AdaptiveCard } from './cards';
 import previewTemplate from './cards/bulkPreview.json';
 import progressTemplate from './cards/bulkProgress.json';
 import type { CardPublisher } from './proactive';
+import type { TurnPort } from './turn';
 import { shownAsText } from './shownAsText';
 
 /** What a card action answers (the bot's CardAnswer): the clicker's copy, everyone's copy, or a text. */
@@ -38,7 +38,7 @@ export interface BulkInvitationsDeps {
   policy: PolicyConfig;
   publisher: Pick<CardPublisher, 'update'>;
   /** The Teams user ids of the owners and `first`, for the owners' copy of a finished job's card. */
-  viewers?: (context: TurnContext, team: TeamRef, first: string[]) => Promise<string[]>;
+  viewers?: (turn: TurnPort, team: TeamRef, first: string[]) => Promise<string[]>;
   logger: Logger;
   now?: () => Date;
   /** At most one progress-card update per job this often (Teams: 7 sends per second per thread). */
@@ -249,13 +249,13 @@ export class BulkInvitations {
   }
 
   /** Confirm: answered at once with the progress card; the job runs in the background. */
-  async confirm(context: TurnContext, team: TeamRef, caller: Person, data: Record<string, unknown>): Promise<BulkAnswer> {
-    const texts = textsFor(context.activity.locale);
+  async confirm(turn: TurnPort, team: TeamRef, caller: Person, data: Record<string, unknown>): Promise<BulkAnswer> {
+    const texts = textsFor(turn.activity.locale);
     const jobId = typeof data.jobId === 'string' ? data.jobId : '';
     const refusal = await this.refusal(texts, team, caller, true);
     if (refusal) return { text: refusal };
-    const activityId = context.activity.replyToId;
-    const reference = TurnContext.getConversationReference(context.activity) as unknown as Record<string, unknown>;
+    const activityId = turn.activity.replyToId;
+    const reference = turn.reference() as Record<string, unknown>;
     const result = await confirmBulk(this.useCases(), team, caller, jobId, activityId ? { reference, activityId } : undefined);
     // Unconfirmed previews are deleted after a while (background retention): say so, nothing was sent.
     if (result.kind === 'notFound') return { text: texts.bulk.previewExpired };
@@ -369,7 +369,7 @@ export class BulkInvitations {
     const confirmer = (job.header.confirmedBy ?? job.header.requestedBy).id;
     const rendered =
       final && viewers
-        ? async (context: TurnContext) => bulkProgressCard(texts, job, { refreshUserIds: await viewers(context, job.header.team, [confirmer]) })
+        ? async (turn: TurnPort) => bulkProgressCard(texts, job, { refreshUserIds: await viewers(turn, job.header.team, [confirmer]) })
         : bulkProgressCard(texts, job);
     const entry = { at: Date.now(), sending: Promise.resolve(), busy: true };
     entry.sending = (async () => {

@@ -50,8 +50,8 @@ export class TeamsChangeNotifier implements ChangeNotifier, LifecycleNotifier {
     if (!record.cards?.length) return;
     const team = { teamId: record.teamId, groupId: record.groupId };
     for (const at of record.cards) {
-      await this.publisher.update(at.reference, at.activityId, (context) =>
-        recordCard(textsIn(at), record, (r) => this.roster.ownersAnd(context, team, [r.invitedBy.id]), this.audience === 'channel'),
+      await this.publisher.update(at.reference, at.activityId, (turn) =>
+        recordCard(textsIn(at), record, (r) => this.roster.ownersAnd(turn, team, [r.invitedBy.id]), this.audience === 'channel'),
       );
     }
   }
@@ -64,8 +64,8 @@ export class TeamsChangeNotifier implements ChangeNotifier, LifecycleNotifier {
   async requestChanged(request: ApprovalRequest): Promise<void> {
     if (!request.card) return;
     const team = { teamId: request.teamId, groupId: request.groupId };
-    await this.publisher.update(request.card.reference, request.card.activityId, async (context) => {
-      const refreshUserIds = request.outcome?.redeemUrl ? await this.roster.ownersAnd(context, team, [request.decidedBy?.id ?? '']) : [];
+    await this.publisher.update(request.card.reference, request.card.activityId, async (turn) => {
+      const refreshUserIds = request.outcome?.redeemUrl ? await this.roster.ownersAnd(turn, team, [request.decidedBy?.id ?? '']) : [];
       return approvalCard(textsIn(request.card!), request, { revealRedeemUrl: this.audience === 'channel', refreshUserIds });
     });
   }
@@ -74,8 +74,8 @@ export class TeamsChangeNotifier implements ChangeNotifier, LifecycleNotifier {
   async remind(request: ApprovalRequest): Promise<void> {
     if (!request.card) return;
     const team = { teamId: request.teamId, groupId: request.groupId };
-    await this.publisher.post(request.card.reference, async (context) =>
-      approvalCard(textsIn(request.card!), request, { revealRedeemUrl: false, mentionOwners: await this.roster.owners(context, team), reminder: true }),
+    await this.publisher.post(request.card.reference, async (turn) =>
+      approvalCard(textsIn(request.card!), request, { revealRedeemUrl: false, mentionOwners: await this.roster.owners(turn, team), reminder: true }),
     );
   }
 
@@ -85,12 +85,12 @@ export class TeamsChangeNotifier implements ChangeNotifier, LifecycleNotifier {
     const home = record.cards?.[0];
     if (!home) return undefined;
     const dueAt = record.review?.dueAt ?? '';
-    const activityId = await this.publisher.post(home.reference, async (context) =>
+    const activityId = await this.publisher.post(home.reference, async (turn) =>
       reviewCard(textsIn(home), record, dueAt, {
         state: 'open',
         reminder,
-        mentions: await this.roster.members(context, record.teamId, deciders),
-        refreshUserIds: await this.roster.teamsIdsOf(context, record.teamId, deciders),
+        mentions: await this.roster.members(turn, record.teamId, deciders),
+        refreshUserIds: await this.roster.teamsIdsOf(turn, record.teamId, deciders),
       }),
     );
     return activityId ? { reference: home.reference, activityId } : undefined;
@@ -112,8 +112,8 @@ export class TeamsChangeNotifier implements ChangeNotifier, LifecycleNotifier {
   async pendingReminder(record: InvitationRecord, recipients: string[]): Promise<CardRef | undefined> {
     const home = record.cards?.[0];
     if (!home) return undefined;
-    const activityId = await this.publisher.post(home.reference, async (context) =>
-      pendingReminderCard(textsIn(home), record, (await this.roster.members(context, record.teamId, recipients))[0]),
+    const activityId = await this.publisher.post(home.reference, async (turn) =>
+      pendingReminderCard(textsIn(home), record, (await this.roster.members(turn, record.teamId, recipients))[0]),
     );
     return activityId ? { reference: home.reference, activityId } : undefined;
   }

@@ -2,16 +2,13 @@
 // automatically only for the Teams user ids (MRIs, `29:…`) listed in `refresh.userIds`; Entra
 // object ids there trigger nothing (REFERENCE.md, "User-specific views"). The domain knows people
 // by their Entra object id, so the team's roster maps one to the other.
-import { TeamsInfo, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { TeamRoles } from '../domain/roles';
 import { TtlCache } from '../domain/ttlCache';
+import type { TurnPort } from './turn';
 
 /** Teams refreshes a card for at most 60 listed users. */
 export const MAX_REFRESH_USERS = 60;
-
-/** A roster answer that says "not a member" (cached); other failures are not cached. */
-const NOT_IN_TEAM = 404;
 
 /** Someone in the team's roster: their Teams user id (MRI) and display name. */
 export interface TeamMember {
@@ -29,8 +26,8 @@ export class TeamRoster {
   ) {}
 
   /** Every activity names its sender both ways: learned without a call. */
-  learn(context: TurnContext, teamId: string | undefined): void {
-    const from = context.activity.from as { id?: string; name?: string; aadObjectId?: string } | undefined;
+  learn(turn: TurnPort, teamId: string | undefined): void {
+    const from = turn.activity.from as { id?: string; name?: string; aadObjectId?: string } | undefined;
     if (teamId && from?.id && from.aadObjectId) this.ids.set(`${teamId}|${from.aadObjectId}`, { id: from.id, name: from.name ?? '' });
   }
 
@@ -39,43 +36,38 @@ export class TeamRoster {
    * roster cannot map (left the team, or the roster call failed) are left out: they can still
    * press the card's button, which the server checks.
    */
-  async teamsIdsOf(context: TurnContext, teamId: string, objectIds: string[]): Promise<string[]> {
+  async teamsIdsOf(turn: TurnPort, teamId: string, objectIds: string[]): Promise<string[]> {
     const unique = [...new Set(objectIds.filter(Boolean))];
-    const members = await Promise.all(unique.map((id) => this.memberOf(context, teamId, id)));
+    const members = await Promise.all(unique.map((id) => this.memberOf(turn, teamId, id)));
     return [...new Set(members.filter((m): m is TeamMember => !!m).map((m) => m.id))].slice(0, MAX_REFRESH_USERS);
   }
 
   /** These people as Teams knows them (MRI and name), for @mentions; those the roster cannot map are left out. */
-  async members(context: TurnContext, teamId: string, objectIds: string[]): Promise<TeamMember[]> {
+  async members(turn: TurnPort, teamId: string, objectIds: string[]): Promise<TeamMember[]> {
     const unique = [...new Set(objectIds.filter(Boolean))];
-    const members = await Promise.all(unique.map((id) => this.memberOf(context, teamId, id)));
+    const members = await Promise.all(unique.map((id) => this.memberOf(turn, teamId, id)));
     return members.filter((m): m is TeamMember => !!m && m.name !== '').slice(0, MAX_REFRESH_USERS);
   }
 
   /** The team's owners as Teams knows them (MRI and name), for @mentions; those the roster cannot map are left out. */
-  async owners(context: TurnContext, team: { teamId: string; groupId: string }): Promise<TeamMember[]> {
+  async owners(turn: TurnPort, team: { teamId: string; groupId: string }): Promise<TeamMember[]> {
     const owners = await this.roles.ownerIds(team.groupId).catch(() => [] as string[]);
-    const members = await Promise.all(owners.map((id) => this.memberOf(context, team.teamId, id)));
+    const members = await Promise.all(owners.map((id) => this.memberOf(turn, team.teamId, id)));
     return members.filter((m): m is TeamMember => !!m && m.name !== '').slice(0, MAX_REFRESH_USERS);
   }
 
   /** The viewers of a card owners may see: `first` (the inviter, the asker) and the team's owners. */
-  async ownersAnd(context: TurnContext, team: { teamId: string; groupId: string }, first: string[]): Promise<string[]> {
+  async ownersAnd(turn: TurnPort, team: { teamId: string; groupId: string }, first: string[]): Promise<string[]> {
     const owners = await this.roles.ownerIds(team.groupId).catch(() => [] as string[]);
-    return this.teamsIdsOf(context, team.teamId, [...first, ...owners]);
+    return this.teamsIdsOf(turn, team.teamId, [...first, ...owners]);
   }
 
-  private async memberOf(context: TurnContext, teamId: string, objectId: string): Promise<TeamMember | null> {
+  private async memberOf(turn: TurnPort, teamId: string, objectId: string): Promise<TeamMember | null> {
     try {
       return await this.ids.getOrLoad(`${teamId}|${objectId}`, async () => {
-        try {
-          // Teams' member API takes an Entra object id as well as an MRI.
-          const member = await TeamsInfo.getTeamMember(context, teamId, objectId);
-          return member?.id ? { id: member.id, name: member.name ?? '' } : null;
-        } catch (e) {
-          if ((e as { statusCode?: number }).statusCode === NOT_IN_TEAM) return null;
-          throw e;
-        }
+        // Teams' member API takes an Entra object id as well as an MRI; not in the team: null (cached).
+        const member = await turn.teamMember(teamId, objectId);
+        return member ? { id: member.id, name: member.name ?? '' } : null;
       });
     } catch (e) {
       this.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'team roster not available; a user-specific view is left out');

@@ -3,7 +3,6 @@
 // updated in place, the results table and CSV. The bot's own wiring is tested where it lives.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TurnContext } from 'botbuilder';
 import { AuditLog } from '../../src/domain/audit';
 import { BulkJobs } from '../../src/domain/bulk/bulkJob';
 import { BulkRunner } from '../../src/domain/bulk/bulkRunner';
@@ -22,14 +21,15 @@ import { startSandboxTenant, type SandboxTenant } from '../../src/sandbox';
 import { MemoryStore } from '../../src/store/memoryStore';
 import { BulkInvitations } from '../../src/teams/bulk';
 import type { AdaptiveCard } from '../../src/teams/cards';
-import type { CardPublisher, StoredReference } from '../../src/teams/proactive';
+import type { CardHome, CardPublisher } from '../../src/teams/proactive';
+import type { TurnPort } from '../../src/teams/turn';
 import { cardAction, LEGAL_TEAM, MARKETING_GROUP, MARKETING_TEAM, NO_GUESTS_GROUP, USERS, type TestUser } from '../support/activities';
 import { actionTitles, cardText } from '../support/connector';
 import { sandboxEnv } from '../support/harness';
 
 class RecordingPublisher implements Pick<CardPublisher, 'update'> {
   readonly updates: { activityId: string; card: AdaptiveCard }[] = [];
-  async update(_reference: StoredReference, activityId: string, card: AdaptiveCard): Promise<void> {
+  async update(_reference: CardHome, activityId: string, card: AdaptiveCard): Promise<void> {
     this.updates.push({ activityId, card });
   }
 }
@@ -102,8 +102,11 @@ function codeSnippetOf(card: unknown): string {
   return found;
 }
 const jobIdOf = (card: AdaptiveCard | undefined) => JSON.stringify(card).match(/"jobId":"([^"]+)"/)?.[1] ?? '';
-const contextOf = (from: TestUser, jobId: string, replyToId: string) =>
-  ({ activity: cardAction(where, from, 'confirmBulk', { jobId }, replyToId) }) as unknown as TurnContext;
+/** The turn of a Confirm click: its activity, and the conversation it came from (all bulk.confirm reads). */
+const contextOf = (from: TestUser, jobId: string, replyToId: string): TurnPort => {
+  const activity = cardAction(where, from, 'confirmBulk', { jobId }, replyToId);
+  return { activity, reference: () => ({ conversation: activity.conversation, channelId: 'msteams', serviceUrl: where.serviceUrl }) } as unknown as TurnPort;
+};
 
 async function finalCard(publisher: RecordingPublisher): Promise<AdaptiveCard> {
   for (let i = 0; i < 300; i++) {

@@ -9,7 +9,7 @@ import { InvitationRecords } from '../../src/domain/invitationRecords';
 import { AuditLog } from '../../src/domain/audit';
 import { PendingAdds } from '../../src/domain/pendingAdds';
 import { MemoryStore } from '../../src/store/memoryStore';
-import { invitationLanguage } from '../../src/text/en';
+import { invitationLanguage } from '../../src/domain/invitationLanguage';
 
 const graphError = (statusCode: number, code: string, message: string) => Object.assign(new Error(message), { statusCode, code, requestId: 'req-1' });
 

@@ -15,6 +15,7 @@ import lifecycleTemplate from './lifecycle.json';
 import type { InvitationRecord } from '../../domain/invitationRecords';
 import type { ApprovalRequest } from '../../domain/approvals';
 import { shownAsText } from '../shownAsText';
+import { VERBS } from '../verbs';
 
 /** A date and time each reader's Teams shows in their own time zone and format (ISO 8601 with Z, no fraction; TextBlocks only). */
 export function cardDateTime(iso: string | undefined): string {
@@ -34,7 +35,7 @@ function withoutNulls(value: unknown): unknown {
 }
 
 export function expand<T extends object>(template: object, data: T): AdaptiveCard {
-  return withoutNulls(new Template(template).expand({ $root: data })) as AdaptiveCard;
+  return withoutNulls(new Template(template).expand({ $root: { ...data, verbs: VERBS } })) as AdaptiveCard;
 }
 
 export interface InviteFormData {
@@ -279,7 +280,7 @@ export function approvalCard(
 }
 
 /** The card verbs of views only some people may see; the shared card names the verb, never the content. */
-export const OWNER_VIEW_VERBS = { guests: 'showGuests', requests: 'showRequests', audit: 'showAuditLink' } as const;
+export const OWNER_VIEW_VERBS = { guests: VERBS.showGuests, requests: VERBS.showRequests, audit: VERBS.showAuditLink } as const;
 export type OwnerViewVerb = (typeof OWNER_VIEW_VERBS)[keyof typeof OWNER_VIEW_VERBS];
 
 export interface OwnersViewData {
@@ -346,7 +347,7 @@ export function infoCard(data: InfoCardData): AdaptiveCard {
 // ---- the guest lifecycle: reviews, their reminder and expiry, pending guests ----------------------
 
 /** The verbs of lifecycle cards; the data names the guest (and the review's due date), never who may decide. */
-export const LIFECYCLE_VERBS = { showReview: 'showReview', keep: 'keepGuest', remove: 'removeGuest', withdraw: 'withdrawGuest' } as const;
+export const LIFECYCLE_VERBS = { showReview: VERBS.showReview, keep: VERBS.keepGuest, remove: VERBS.removeGuest, withdraw: VERBS.withdrawGuest } as const;
 
 interface LifecycleCardData {
   title: string;
@@ -447,7 +448,7 @@ export function pendingReminderCard(texts: Texts, record: InvitationRecord, ment
     ],
     note: '',
     actions: [
-      { title: l.resend, verb: 'confirmResend', style: 'default', data: { verb: 'confirmResend', email: record.email } },
+      { title: l.resend, verb: VERBS.confirmResend, style: 'default', data: { verb: VERBS.confirmResend, email: record.email } },
       { title: l.withdraw, verb: LIFECYCLE_VERBS.withdraw, style: 'destructive', data: { verb: LIFECYCLE_VERBS.withdraw, email: record.email } },
     ],
     refreshTitle: '',

@@ -4,6 +4,7 @@
 import type { RemovalRequest } from '../../domain/removal';
 import type { Texts } from '../../text/en';
 import { shownAsText } from '../shownAsText';
+import { VERBS } from '../verbs';
 import type { AdaptiveCard } from './index';
 
 const execute = (title: string, verb: string, data: Record<string, unknown>, style?: 'destructive' | 'default') => ({
@@ -34,7 +35,7 @@ export function removalConfirmCard(texts: Texts, request: RemovalRequest): Adapt
       text(r.confirmText(name, shownAsText(request.email, 'card'))),
       text(r.askedBy(shownAsText(request.askedBy.name, 'card')), { isSubtle: true, size: 'Small' }),
     ],
-    [execute(r.confirm, 'confirmRemoval', { removalId: request.id }, 'destructive'), execute(r.cancel, 'cancelRemoval', { removalId: request.id })],
+    [execute(r.confirm, VERBS.confirmRemoval, { removalId: request.id }, 'destructive'), execute(r.cancel, VERBS.cancelRemoval, { removalId: request.id })],
   );
 }
 

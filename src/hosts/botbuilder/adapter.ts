@@ -1,22 +1,16 @@
-// botbuilder stays in src/teams: moving to the Microsoft 365 Agents SDK touches this folder alone.
+// The botbuilder host's adapter: authentication of incoming activities and the bot's own outgoing
+// token. botbuilder stays in src/hosts/botbuilder; the Teams layer sees only src/teams/turn.ts.
 import { createRequire } from 'node:module';
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
-  type InvokeResponse,
   type TurnContext,
 } from 'botbuilder';
 import { MsalServiceClientCredentialsFactory, type ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { Activity } from 'botframework-schema';
-import type { BotIdentityConfig } from '../config';
-
-export type TurnOutcome =
-  | { kind: 'done'; invokeResponse?: InvokeResponse }
-  /** Authentication failed before the turn started: a 401, never a server fault (REFERENCE.md). */
-  | { kind: 'unauthorized'; reason: string }
-  /** The activity could not be processed at all (bad serviceUrl, odd fields): a 400. */
-  | { kind: 'rejected'; reason: string };
+import type { BotIdentityConfig } from '../../config';
+import type { TurnOutcome } from '../../teams/turn';
 
 /** Login hosts botbuilder's own credential classes know how to reach (Microsoft's clouds). */
 const MICROSOFT_LOGIN_HOSTS = new Set([
