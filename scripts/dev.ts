@@ -11,7 +11,7 @@ import { createConnection, createServer } from 'node:net';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { DEFAULT_TLS_DIR, sandboxRunContract, startSandboxTenant, type SandboxTenant } from '../src/sandbox/index';
+import { DEFAULT_TLS_DIR, sandboxRunContract, startSandboxTenant, type SandboxTenant } from '../src/sandbox';
 
 const ROOT = resolve(__dirname, '..');
 const PLAYGROUND_CLI = join(ROOT, 'node_modules', '@microsoft', 'm365agentsplayground', 'cli.js');

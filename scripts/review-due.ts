@@ -4,7 +4,7 @@
 // uses), with the same ETag writes the bot makes, so it is safe while the bot runs. The running
 // bot's next background cycle (REDEMPTION_CHECK_SECONDS, 30 s under `npm run dev`) posts the card.
 import path from 'node:path';
-import { InvitationRecords } from '../src/domain/invitationRecords';
+import { InvitationRecords } from '../src/domain/invitation/records';
 import { FileStore } from '../src/store/fileStore';
 
 function usage(message?: string): never {

@@ -3,27 +3,20 @@
 // retention (expired export links, stale unconfirmed bulk previews, old finished requests).
 // One instance at a time does it (a lease in the shared store); every item is also claimed or
 // ETag-updated on its own, so even overlapping runs never do anything twice.
-import type { ApprovalRequest, ApprovalRequests } from './approvals';
-import type { AuditLog } from './audit';
-import type { AuditExports } from './auditExport';
+import type { ApprovalRequests } from './approval/approvals';
+import type { AuditLog } from './audit/audit';
+import type { AuditExports } from './audit/export';
 import type { BulkJobs } from './bulk/bulkJob';
 import { DirectoryError, type GuestDirectory } from './directory';
-import { inviteGuest, outcomeOfError, runClaimed, teamDeepLink, type InviteDeps } from './invite';
-import { recordOutcome, type CardRef, type InvitationRecord, type InvitationRecords, type Person } from './invitationRecords';
-import type { InvitationOutcome } from './outcome';
-import { DEFAULT_CLAIM_LEASE_MS } from './inviteIntents';
-import type { GuestLifecycle } from './lifecycle';
-import type { PendingAdds } from './pendingAdds';
+import { inviteGuest, runClaimed, type InviteDeps } from './invitation/invite';
+import { outcomeOfError } from './invitation/outcome';
+import { teamDeepLink } from './team';
+import { recordOutcome, type InvitationRecord, type InvitationRecords } from './invitation/records';
+import { DEFAULT_CLAIM_LEASE_MS } from './invitation/intents';
+import type { GuestLifecycle } from './lifecycle/lifecycle';
+import type { PendingAdds } from './invitation/pendingAdds';
 import { ConcurrencyError, type DocumentStore } from './store';
-
-/** How the product tells people that something changed (the Teams adapter updates cards). */
-export interface ChangeNotifier {
-  invitationChanged(record: InvitationRecord): Promise<void>;
-  /** An outcome with no record to show it (a failure before anything was created), for the cards that waited for it. */
-  invitationSettled(team: { groupId: string; teamId: string }, outcome: InvitationOutcome, cards: CardRef[], actor: Person): Promise<void>;
-  requestChanged(request: ApprovalRequest): Promise<void>;
-  remind(request: ApprovalRequest): Promise<void>;
-}
+import type { ChangeNotifier } from './notifier';
 
 export interface BackgroundDeps {
   store: DocumentStore;

@@ -1,5 +1,5 @@
-// Turns the text of a channel message (mention already removed) into a command.
-// Teams sends channel text as light HTML: tags are dropped and entities decoded first.
+// Turns the text of a message into a command. The channel's markup (Teams: light HTML) is the
+// caller's to turn into plain text (src/teams/plainText.ts), after the length check here.
 
 export interface InviteLine {
   email: string;
@@ -73,74 +73,8 @@ export const MAX_COMMAND_TEXT = 200_000;
 /** How much of an unknown word is repeated back to the person who typed it. */
 const MAX_ECHOED_WORD = 40;
 
-// Only real markup is dropped: `Alice <alice@fabrikam.com>` typed in a plain-text client must survive.
-const TAG_START = /<\/?(?:at|p|div|span|a|br|b|i|em|strong|u|s|ul|ol|li|img|code|pre|blockquote|h[1-6])(?=[\s/>])/gi;
-const BOT_MENTION_START = /<at\b/gi;
-const BOT_MENTION_END = /<\/at>/gi;
-const ENTITY = /&(?:#(\d+)|#x([0-9a-f]+)|([a-z]+));/gi;
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 const SPACE = /\s/;
 const isSpace = (c: string | undefined): boolean => c !== undefined && SPACE.test(c);
-
-/** A mention of the bot that botbuilder could not strip (its text did not match exactly): `<at …>…</at>` goes. */
-function withoutMentions(text: string): string {
-  let out = '';
-  let from = 0;
-  BOT_MENTION_START.lastIndex = 0;
-  for (let open = BOT_MENTION_START.exec(text); open; open = BOT_MENTION_START.exec(text)) {
-    const tagEnd = text.indexOf('>', open.index);
-    if (tagEnd === -1) break; // no `>` after this one: no later mention can close either
-    BOT_MENTION_END.lastIndex = tagEnd + 1;
-    const close = BOT_MENTION_END.exec(text);
-    if (!close) break; // likewise for `</at>`
-    out += text.slice(from, open.index);
-    from = close.index + close[0].length;
-    BOT_MENTION_START.lastIndex = from;
-  }
-  return out + text.slice(from);
-}
-
-/** Drops the tags Teams uses (`<p>`, `<a href=…>`, `<b/>`…): a tag ends at the first `>` after its name and a space. */
-function withoutTags(text: string): string {
-  let out = '';
-  let from = 0;
-  let nextGt = -1; // the first `>` at or after the current position, found once and reused
-  TAG_START.lastIndex = 0;
-  for (let tag = TAG_START.exec(text); tag; tag = TAG_START.exec(text)) {
-    const after = tag.index + tag[0].length;
-    let end: number;
-    if (text[after] === '>') end = after;
-    else if (text[after] === '/' && text[after + 1] === '>') end = after + 1;
-    else if (isSpace(text[after])) {
-      if (nextGt < after) nextGt = text.indexOf('>', after);
-      if (nextGt === -1) break; // no `>` left: no later tag can end
-      end = nextGt;
-    } else continue;
-    out += text.slice(from, tag.index);
-    from = end + 1;
-    TAG_START.lastIndex = from;
-  }
-  return out + text.slice(from);
-}
-
-/** `&#N;` and `&#xH;` as their character; what is not a Unicode scalar value becomes U+FFFD, as in HTML. */
-function codePoint(digits: string, radix: 10 | 16): string {
-  const n = Number.parseInt(digits, radix);
-  const valid = Number.isSafeInteger(n) && n > 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff);
-  return valid ? String.fromCodePoint(n) : '\ufffd';
-}
-
-/** Teams sends channel text as light HTML: the bot's mention and tags are dropped, entities decoded. Never throws. */
-export function plainText(html: string): string {
-  // Linear as regexes: `<br`'s `\s*` run ends at the next non-space, so no two attempts share work.
-  return withoutTags(withoutMentions(html).replace(/<br\s*\/?>/gi, '\n').replace(/<\/(?:p|div)>/gi, '\n'))
-    .replace(ENTITY, (m, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
-      if (dec !== undefined) return codePoint(dec, 10);
-      if (hex !== undefined) return codePoint(hex, 16);
-      return ENTITIES[name!.toLowerCase()] ?? m;
-    })
-    .replace(/\r\n?/g, '\n');
-}
 
 const QUOTES = '"\'“”‘’';
 
@@ -290,10 +224,11 @@ export function parseInviteLines(text: string): InviteLine[] {
 // Constant work at each position: a fixed word after one space and one or two dashes.
 const OPTION = /(^|\s)--?(resend|no-email|email)\b/gi;
 
-export function parseCommand(text: string): Command {
+/** `asPlainText`: the channel's markup to plain text, run only on text within MAX_COMMAND_TEXT. */
+export function parseCommand(text: string, asPlainText: (markup: string) => string = (t) => t): Command {
   // Checked before anything parses the text.
   if (text.length > MAX_COMMAND_TEXT) return { kind: 'tooLong', length: text.length, max: MAX_COMMAND_TEXT };
-  const body = plainText(text).trim();
+  const body = asPlainText(text).trim();
   const firstLineEnd = body.indexOf('\n');
   const head = firstLineEnd === -1 ? body : body.slice(0, firstLineEnd);
   const rest = firstLineEnd === -1 ? '' : body.slice(firstLineEnd + 1);

@@ -37,7 +37,10 @@ function refuseBody(res: Response, refusal: BodyRefused): void {
   res.send(refusal.status, { error: refusalError[refusal.status], message: refusal.message });
 }
 
-export function createHttpServer(deps: HttpDeps): Server {
+/** The HTTP server as the rest of the product sees it. */
+export type HttpServer = Server;
+
+export function createHttpServer(deps: HttpDeps): HttpServer {
   const server = restify.createServer({ name: 'guest-pass' });
   // Slow or idle clients cannot hold connections: headers within 10 s, the whole request within
   // 30 s (an activity of MAX_ACTIVITY_BYTES takes far less), idle keep-alive closed after 5 s

@@ -2,7 +2,7 @@
 //   node --import tsx src/sandbox/cli.ts --port 3979 --data .sandbox/directory.json [--latency 100] [--throttle] [--reset]
 // Prints the URL and the environment the bot needs to use it, and stops cleanly on SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
-import { DEFAULT_TLS_DIR, sandboxRunContract, startSandboxTenant } from './index';
+import { DEFAULT_TLS_DIR, sandboxRunContract, startSandboxTenant } from '.';
 
 const USAGE = `usage: node --import tsx src/sandbox/cli.ts [--port 3979] [--data .sandbox/directory.json] [--tls ${DEFAULT_TLS_DIR}]
        [--latency MS] [--throttle] [--reset]`;

@@ -2,8 +2,9 @@
 // becomes a Turn, and the one handler for its command or card verb (./handlers) does the work.
 import { randomUUID } from 'node:crypto';
 import { parseCommand, type Command } from '../domain/commands';
-import { textsFor } from '../text/en';
+import { textsFor } from '../text';
 import type { AdaptiveCard } from './cards';
+import { plainText } from './plainText';
 import { commandTable, verbTable } from './handlers';
 import { welcome } from './handlers/help';
 import { reply, replyCard, teamTurnOf, type BotDeps, type CardAnswer, type Turn } from './teamTurn';
@@ -79,7 +80,7 @@ export class GuestPassBot {
     }
     const value = a.value as Record<string, unknown> | undefined;
     if (value && typeof value === 'object' && typeof value.verb === 'string') return this.legacySubmit(turn, value);
-    const command = parseCommand(htmlOf(a) ?? textWithoutMention(a));
+    const command = parseCommand(htmlOf(a) ?? textWithoutMention(a), plainText);
     turn.log.info({ command: command.kind }, 'command');
     if (a.conversation?.conversationType === 'personal' && (command.kind === 'invite' || command.kind === 'inviteCard')) {
       return reply(turn, turn.texts.personalChat);

@@ -4,18 +4,19 @@
 // confirm, never from card data.
 import type { Logger } from 'pino';
 import type { PolicyConfig } from '../config';
-import type { AuditLog } from '../domain/audit';
+import type { AuditLog } from '../domain/audit/audit';
 import { cancelBulk, confirmBulk, previewBulk, type BulkUseCaseDeps } from '../domain/bulk/bulkInvite';
 import { BulkJobs, type BulkJob, type BulkJobHeader } from '../domain/bulk/bulkJob';
 import type { BulkRunner } from '../domain/bulk/bulkRunner';
 import { resultRows, type ResultRow, type RowOutcome } from '../domain/bulk/results';
 import { toCsv } from '../domain/csv';
 import type { InviteLine } from '../domain/commands';
-import type { Person } from '../domain/invitationRecords';
-import type { TeamRef } from '../domain/invite';
+import type { Person } from '../domain/team';
+import type { TeamRef } from '../domain/team';
 import { inviteRight } from '../domain/policy';
 import type { TeamRoles } from '../domain/roles';
-import { en, textsFor, type Texts } from '../text/en';
+import { en, type Texts } from '../text/en';
+import { textsFor } from '../text';
 import { cardDateTime, expand, type AdaptiveCard } from './cards';
 import previewTemplate from './cards/bulkPreview.json';
 import progressTemplate from './cards/bulkProgress.json';

@@ -1,12 +1,14 @@
 // Cards shown again after the turn: the background work's changes (a redemption, a finished
 // pending add, an approved request) reach the original cards in place.
-import type { ApprovalRequest } from '../domain/approvals';
-import type { ChangeNotifier } from '../domain/backgroundWork';
-import type { LifecycleNotifier } from '../domain/lifecycle';
-import { recordOutcome, type CardRef, type InvitationRecord, type Person } from '../domain/invitationRecords';
-import type { InvitationOutcome } from '../domain/outcome';
+import type { ApprovalRequest } from '../domain/approval/approvals';
+import type { ChangeNotifier } from '../domain/notifier';
+import type { LifecycleNotifier } from '../domain/lifecycle/lifecycle';
+import { recordOutcome, type InvitationRecord } from '../domain/invitation/records';
+import { type CardRef, type Person } from '../domain/team';
+import type { InvitationOutcome } from '../domain/invitation/outcome';
 import type { RedeemLinkAudience } from '../config';
-import { textsFor, type Texts } from '../text/en';
+import { type Texts } from '../text/en';
+import { textsFor } from '../text';
 import { approvalCard, pendingReminderCard, resultCard, reviewCard, type AdaptiveCard } from './cards';
 import type { CardPublisher } from './proactive';
 import type { TeamRoster } from './roster';

@@ -1,11 +1,12 @@
 // The Teams face of removing a guest from a team (src/domain/removal.ts): `/remove <email>` and
 // the result card's "Remove from team" post a confirmation card; its Confirm and Cancel are
 // decided once, by an owner, checked at click time. The bot registers these in its lists.
-import { checkEmail } from '../domain/email';
+import { checkEmail } from '../domain/invitation/email';
 import { DirectoryError } from '../domain/directory';
-import type { Person } from '../domain/invitationRecords';
-import { outcomeOfError, type TeamRef } from '../domain/invite';
-import { askRemoval, cancelRemoval, confirmRemoval, type DecideAnswer, type NoRemoval, type RemovalDeps } from '../domain/removal';
+import type { Person } from '../domain/team';
+import { outcomeOfError } from '../domain/invitation/outcome';
+import { type TeamRef } from '../domain/team';
+import { askRemoval, cancelRemoval, confirmRemoval, type DecideAnswer, type NoRemoval, type RemovalDeps } from '../domain/lifecycle/removal';
 import type { Texts } from '../text/en';
 import type { AdaptiveCard } from './cards';
 import { removalConfirmCard, removalStateCard } from './cards/removal';

@@ -1,6 +1,6 @@
 // Where a turn happens and who sent it, read from the activity and from Teams itself.
-import { teamDeepLink, type TeamRef } from '../domain/invite';
-import type { Person } from '../domain/invitationRecords';
+import { teamDeepLink, type TeamRef } from '../domain/team';
+import type { Person } from '../domain/team';
 import { TtlCache } from '../domain/ttlCache';
 import type { IncomingActivity, TurnPort } from './turn';
 

@@ -2,15 +2,17 @@
 // turn once the team and caller are known, and the few things every handler does with them.
 import type { Logger } from 'pino';
 import type { PolicyConfig } from '../config';
-import type { ApprovalRequests } from '../domain/approvals';
-import type { AuditAction, AuditEntry } from '../domain/audit';
-import type { AuditExports } from '../domain/auditExport';
-import type { ChangeNotifier } from '../domain/backgroundWork';
+import type { ApprovalRequests } from '../domain/approval/approvals';
+import type { AuditAction, AuditEntry } from '../domain/audit/audit';
+import type { AuditExports } from '../domain/audit/export';
+import type { ChangeNotifier } from '../domain/notifier';
 import { DirectoryError, type GuestDirectory } from '../domain/directory';
-import type { InvitationRecords, Person } from '../domain/invitationRecords';
-import type { InviteDeps, TeamRef } from '../domain/invite';
-import type { GuestLifecycle } from '../domain/lifecycle';
-import { outcomeOfError } from '../domain/invite';
+import type { InvitationRecords } from '../domain/invitation/records';
+import type { Person } from '../domain/team';
+import type { InviteDeps } from '../domain/invitation/invite';
+import type { TeamRef } from '../domain/team';
+import type { GuestLifecycle } from '../domain/lifecycle/lifecycle';
+import { outcomeOfError } from '../domain/invitation/outcome';
 import type { TeamRole } from '../domain/policy';
 import type { TeamRoles } from '../domain/roles';
 import type { Texts } from '../text/en';

@@ -1,10 +1,9 @@
 // Every text a person reads, in one place: English here, German in de.ts, the same shape (Texts),
 // chosen from the Teams locale (textsFor). test/unit/texts.test.ts compares the two.
 import type { FailureCode, FieldErrorCode, RefusalCode } from '../domain/errors';
-import type { OutcomeKind, SubjectState } from '../domain/outcome';
+import type { OutcomeKind, SubjectState } from '../domain/invitation/outcome';
 import type { KnownCommand } from '../domain/commands';
 import type { InvitePolicy } from '../domain/policy';
-import { de } from './de';
 import { tenantDocsLink } from './docs';
 
 export const en = {
@@ -409,8 +408,3 @@ export const en = {
 };
 
 export type Texts = typeof en;
-
-/** The catalogue for a Teams locale: German for `de`, `de-DE`, `de-AT`, `de-CH`…; English for anything else. */
-export function textsFor(locale?: string): Texts {
-  return /^de(?:-|$)/i.test(locale ?? '') ? de : en;
-}

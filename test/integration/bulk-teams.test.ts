@@ -3,14 +3,14 @@
 // updated in place, the results table and CSV. The bot's own wiring is tested where it lives.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AuditLog } from '../../src/domain/audit';
+import { AuditLog } from '../../src/domain/audit/audit';
 import { BulkJobs } from '../../src/domain/bulk/bulkJob';
 import { BulkRunner } from '../../src/domain/bulk/bulkRunner';
 import { RequestPacer } from '../../src/domain/bulk/pacer';
 import { parseInviteLine } from '../../src/domain/commands';
-import { InvitationRecords } from '../../src/domain/invitationRecords';
-import type { TeamRef } from '../../src/domain/invite';
-import { PendingAdds } from '../../src/domain/pendingAdds';
+import { InvitationRecords } from '../../src/domain/invitation/records';
+import type { TeamRef } from '../../src/domain/team';
+import { PendingAdds } from '../../src/domain/invitation/pendingAdds';
 import { TeamRoles } from '../../src/domain/roles';
 import { loadConfig, type PolicyConfig } from '../../src/config';
 import { GraphBulkDirectory } from '../../src/graph/graphBulk';

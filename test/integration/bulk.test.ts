@@ -3,16 +3,16 @@
 // Small lists and short windows keep it fast; nothing here asserts on timing.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AuditLog } from '../../src/domain/audit';
+import { AuditLog } from '../../src/domain/audit/audit';
 import type { BulkDirectory } from '../../src/domain/bulk/bulkDirectory';
 import { confirmBulk, previewBulk } from '../../src/domain/bulk/bulkInvite';
 import { BulkJobs, type BulkJob } from '../../src/domain/bulk/bulkJob';
 import { BulkRunner, type BulkRunnerOptions } from '../../src/domain/bulk/bulkRunner';
 import { RequestPacer } from '../../src/domain/bulk/pacer';
 import { parseInviteLine } from '../../src/domain/commands';
-import { InvitationRecords } from '../../src/domain/invitationRecords';
-import type { TeamRef } from '../../src/domain/invite';
-import { PendingAdds } from '../../src/domain/pendingAdds';
+import { InvitationRecords } from '../../src/domain/invitation/records';
+import type { TeamRef } from '../../src/domain/team';
+import { PendingAdds } from '../../src/domain/invitation/pendingAdds';
 import type { DocumentStore } from '../../src/domain/store';
 import { loadConfig } from '../../src/config';
 import { GraphBulkDirectory } from '../../src/graph/graphBulk';

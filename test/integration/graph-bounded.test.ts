@@ -11,7 +11,7 @@ import { DEFAULT_RETRY_LIMITS } from '../../src/graph/boundedRequests';
 import { GraphBulkDirectory } from '../../src/graph/graphBulk';
 import { createGraphClient, createGraphCredential } from '../../src/graph/graphClient';
 import { GraphDirectory } from '../../src/graph/graphDirectory';
-import { invitationEmailsTo, sandboxRunContract, startSandboxTenant, type SandboxTenant } from '../../src/sandbox/index';
+import { invitationEmailsTo, sandboxRunContract, startSandboxTenant, type SandboxTenant } from '../../src/sandbox';
 
 const TIMEOUT_MS = 300;
 /** Generous: proves a timeout fired, not how fast the machine is. */

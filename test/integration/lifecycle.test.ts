@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import { cardAction, MARKETING_GROUP, USERS, type TestUser, type Where } from '../support/activities';
 import { actionTitles, cardOf, cardText, type SentActivity } from '../support/connector';
 import { useHarness } from '../support/harness';
-import type { InvitationRecord } from '../../src/domain/invitationRecords';
-import type { AuditEntry } from '../../src/domain/audit';
+import type { InvitationRecord } from '../../src/domain/invitation/records';
+import type { AuditEntry } from '../../src/domain/audit/audit';
 
 const REVIEW_ENV = { GUEST_REVIEW_DAYS: '0.00001', GUEST_REVIEW_GRACE_DAYS: '0', PENDING_REMINDER_DAYS: '3650' };
 const h = useHarness({ env: REVIEW_ENV });

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { cardAction, MARKETING_GROUP, USERS, type TestUser, type Where } from '../support/activities';
 import { actionTitles, cardOf, cardText, type SentActivity } from '../support/connector';
 import { useHarness } from '../support/harness';
-import type { AuditEntry } from '../../src/domain/audit';
-import type { InvitationRecord } from '../../src/domain/invitationRecords';
+import type { AuditEntry } from '../../src/domain/audit/audit';
+import type { InvitationRecord } from '../../src/domain/invitation/records';
 
 const h = useHarness();
 const where: Where = { get serviceUrl() { return h.where.serviceUrl; } };

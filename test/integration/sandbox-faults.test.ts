@@ -4,7 +4,7 @@
 // invitation, member add, bulk add), and a sandbox that closes with requests still held.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { invitationEmailsTo, startSandboxTenant, type SandboxTenant } from '../../src/sandbox/index';
+import { invitationEmailsTo, startSandboxTenant, type SandboxTenant } from '../../src/sandbox';
 
 const MARKETING = '9b1c7d3e-5f2a-4c6b-8d9e-0a1b2c3d4e5f';
 const ISAIAH = '00000000-0000-4000-8000-000000000023';

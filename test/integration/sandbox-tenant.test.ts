@@ -10,7 +10,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { sandboxRunContract, startSandboxTenant, type SandboxTenant } from '../../src/sandbox/index';
+import { sandboxRunContract, startSandboxTenant, type SandboxTenant } from '../../src/sandbox';
 
 const TLS_DIR = '.sandbox/tls';
 const MARKETING = '9b1c7d3e-5f2a-4c6b-8d9e-0a1b2c3d4e5f';

@@ -11,7 +11,7 @@ import { TableClient } from '@azure/data-tables';
 import { ConcurrencyError, type DocumentStore } from '../../src/domain/store';
 import { AzureTableStore, decodeKey, DocumentTooLargeError, encodeKey, isInsecureConnectionString } from '../../src/store/azureTableStore';
 import { FileStore } from '../../src/store/fileStore';
-import { createStore } from '../../src/store/index';
+import { createStore } from '../../src/store';
 import { MemoryStore } from '../../src/store/memoryStore';
 import { startAzurite, type Azurite } from '../support/azurite';
 

@@ -4,11 +4,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DirectoryError, type DirectoryUser, type GuestDirectory, type InvitationRequest } from '../../src/domain/directory';
-import { inviteGuest, runClaimed, type InviteDeps } from '../../src/domain/invite';
-import { InvitationRecords } from '../../src/domain/invitationRecords';
-import { InviteIntents } from '../../src/domain/inviteIntents';
-import { AuditLog } from '../../src/domain/audit';
-import { PendingAdds } from '../../src/domain/pendingAdds';
+import { inviteGuest, runClaimed, type InviteDeps } from '../../src/domain/invitation/invite';
+import { InvitationRecords } from '../../src/domain/invitation/records';
+import { InviteIntents } from '../../src/domain/invitation/intents';
+import { AuditLog } from '../../src/domain/audit/audit';
+import { PendingAdds } from '../../src/domain/invitation/pendingAdds';
 import type { DocumentStore } from '../../src/domain/store';
 import { MemoryStore } from '../../src/store/memoryStore';
 import { FailingWrites } from '../support/failingStore';

@@ -1,8 +1,12 @@
 // Parsing and validation, before any network call (PRODUCT.md 2 and 3.1).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { closestCommand, parseCommand, parseInviteLine, plainText } from '../../src/domain/commands';
-import { checkDisplayName, checkEmail, checkMessage, validateInvite } from '../../src/domain/email';
+import { closestCommand, parseCommand as parseText, parseInviteLine } from '../../src/domain/commands';
+import { plainText } from '../../src/teams/plainText';
+
+/** As the bot parses a Teams message: its HTML made plain text first. */
+const parseCommand = (text: string) => parseText(text, plainText);
+import { checkDisplayName, checkEmail, checkMessage, validateInvite } from '../../src/domain/invitation/email';
 
 describe('parsing commands', () => {
   it('reads /invite with an email and a name, slash optional', () => {

@@ -3,9 +3,10 @@
 // removal Graph refuses leaves the guest as they were, to be tried again.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AuditLog } from '../../src/domain/audit';
-import { InvitationRecords, type CardRef, type InvitationRecord } from '../../src/domain/invitationRecords';
-import { GuestLifecycle, reviewStateOf, type LifecycleNotifier, type LifecycleReport, type MemberRemoval } from '../../src/domain/lifecycle';
+import { AuditLog } from '../../src/domain/audit/audit';
+import { InvitationRecords, type InvitationRecord } from '../../src/domain/invitation/records';
+import { type CardRef } from '../../src/domain/team';
+import { GuestLifecycle, reviewStateOf, type LifecycleNotifier, type LifecycleReport, type MemberRemoval } from '../../src/domain/lifecycle/lifecycle';
 import { MemoryStore } from '../../src/store/memoryStore';
 
 const GROUP = 'g1';

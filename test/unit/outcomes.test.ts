@@ -4,12 +4,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { toDirectoryError, isAlreadyMemberError } from '../../src/graph/graphErrors';
 import { DirectoryError, type DirectoryUser, type GuestDirectory, type InvitationRequest } from '../../src/domain/directory';
-import { inviteGuest, type InviteDeps } from '../../src/domain/invite';
-import { InvitationRecords } from '../../src/domain/invitationRecords';
-import { AuditLog } from '../../src/domain/audit';
-import { PendingAdds } from '../../src/domain/pendingAdds';
+import { inviteGuest, type InviteDeps } from '../../src/domain/invitation/invite';
+import { InvitationRecords } from '../../src/domain/invitation/records';
+import { AuditLog } from '../../src/domain/audit/audit';
+import { PendingAdds } from '../../src/domain/invitation/pendingAdds';
 import { MemoryStore } from '../../src/store/memoryStore';
-import { invitationLanguage } from '../../src/domain/invitationLanguage';
+import { invitationLanguage } from '../../src/domain/invitation/language';
 
 const graphError = (statusCode: number, code: string, message: string) => Object.assign(new Error(message), { statusCode, code, requestId: 'req-1' });
 

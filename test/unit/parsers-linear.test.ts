@@ -6,8 +6,12 @@
 // well under a second.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_COMMAND_TEXT, parseCommand, parseInviteLine, parseInviteLines, plainText } from '../../src/domain/commands';
-import { checkDisplayName, checkEmail, checkMessage, MAX_FIELD_INPUT, oversizedFields, validateInvite } from '../../src/domain/email';
+import { MAX_COMMAND_TEXT, parseCommand as parseText, parseInviteLine, parseInviteLines } from '../../src/domain/commands';
+import { plainText } from '../../src/teams/plainText';
+
+/** As the bot parses a Teams message: its HTML made plain text first. */
+const parseCommand = (text: string) => parseText(text, plainText);
+import { checkDisplayName, checkEmail, checkMessage, MAX_FIELD_INPUT, oversizedFields, validateInvite } from '../../src/domain/invitation/email';
 import { toCsv } from '../../src/domain/csv';
 import { shownAsText } from '../../src/teams/shownAsText';
 

@@ -2,8 +2,12 @@
 // an unknown command gets the nearest known one (issue 12, points 1 and 3).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { closestCommand, parseCommand, parseInviteLines } from '../../src/domain/commands';
-import { checkDisplayName, validateInvite } from '../../src/domain/email';
+import { closestCommand, parseCommand as parseText, parseInviteLines } from '../../src/domain/commands';
+import { plainText } from '../../src/teams/plainText';
+
+/** As the bot parses a Teams message: its HTML made plain text first. */
+const parseCommand = (text: string) => parseText(text, plainText);
+import { checkDisplayName, validateInvite } from '../../src/domain/invitation/email';
 
 const people = (text: string) => parseInviteLines(text).map(({ email, displayName }) => (displayName ? `${email}|${displayName}` : email));
 

@@ -3,13 +3,17 @@
 // in what they send decode without throwing; the personal-message limit holds on the bulk path too.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCommand, plainText } from '../../src/domain/commands';
+import { parseCommand as parseText } from '../../src/domain/commands';
+import { plainText } from '../../src/teams/plainText';
+
+/** As the bot parses a Teams message: its HTML made plain text first. */
+const parseCommand = (text: string) => parseText(text, plainText);
 import { previewBulk } from '../../src/domain/bulk/bulkInvite';
 import { BulkJobs, newBulkJob } from '../../src/domain/bulk/bulkJob';
 import { parseInviteLines } from '../../src/domain/commands';
-import { AuditLog } from '../../src/domain/audit';
-import type { ApprovalRequest } from '../../src/domain/approvals';
-import type { InvitationOutcome } from '../../src/domain/outcome';
+import { AuditLog } from '../../src/domain/audit/audit';
+import type { ApprovalRequest } from '../../src/domain/approval/approvals';
+import type { InvitationOutcome } from '../../src/domain/invitation/outcome';
 import { MemoryStore } from '../../src/store/memoryStore';
 import { BulkInvitations, bulkPreviewCard, bulkProgressCard } from '../../src/teams/bulk';
 import { approvalCard, resultCard } from '../../src/teams/cards';

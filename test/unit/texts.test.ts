@@ -4,7 +4,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { de } from '../../src/text/de';
-import { en, textsFor } from '../../src/text/en';
+import { en } from '../../src/text/en';
+import { textsFor } from '../../src/text';
 
 /** Every leaf of a catalogue: its path and what it is (a text, a function of n arguments, a list of n). */
 function shape(value: unknown, path = ''): Map<string, string> {

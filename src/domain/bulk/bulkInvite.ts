@@ -1,12 +1,12 @@
 // Bulk invitation, the use cases around the runner: preview (check the list, store the job),
 // confirm (the owner said go: the job becomes runnable, once), cancel. The caller's right to invite
 // is settled by the surface before these run, from the caller's identity, never from card data.
-import type { AuditLog } from '../audit';
+import type { AuditLog } from '../audit/audit';
 import type { InviteLine } from '../commands';
-import { checkMessage } from '../email';
+import { checkMessage } from '../invitation/email';
 import type { FieldErrorCode } from '../errors';
-import type { Person } from '../invitationRecords';
-import type { TeamRef } from '../invite';
+import type { Person } from '../team';
+import type { TeamRef } from '../team';
 import type { DomainRules } from '../policy';
 import { MAX_BULK_LINES, newBulkJob, type BulkJob, type BulkJobHeader, type BulkJobs } from './bulkJob';
 

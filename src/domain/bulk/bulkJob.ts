@@ -6,11 +6,11 @@
 // chunks (`bulkJobItems/{id}|{chunk}`), so that progress writes stay small whatever the list size.
 import { randomUUID } from 'node:crypto';
 import type { InviteLine } from '../commands';
-import { checkDisplayName, checkEmail, domainOf } from '../email';
+import { checkDisplayName, checkEmail, domainOf } from '../invitation/email';
 import type { FailureCode, FieldErrorCode, RefusalCode } from '../errors';
-import type { Person } from '../invitationRecords';
-import type { TeamRef } from '../invite';
-import type { SubjectState } from '../outcome';
+import type { Person } from '../team';
+import type { TeamRef } from '../team';
+import type { SubjectState } from '../invitation/outcome';
 import { domainRefusal, type DomainRules } from '../policy';
 import { ConcurrencyError, type DocumentStore, type StoredDocument } from '../store';
 

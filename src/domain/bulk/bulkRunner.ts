@@ -6,13 +6,13 @@
 // after an ambiguous 5xx) such an item is looked up again first, and only invited if nobody is there.
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import type { AuditLog } from '../audit';
+import type { AuditLog } from '../audit/audit';
 import { DirectoryError, type DirectoryUser } from '../directory';
-import { domainOf } from '../email';
-import type { InvitationRecords } from '../invitationRecords';
-import { outcomeOfError } from '../invite';
-import type { SubjectState } from '../outcome';
-import type { PendingAdds } from '../pendingAdds';
+import { domainOf } from '../invitation/email';
+import type { InvitationRecords } from '../invitation/records';
+import { outcomeOfError } from '../invitation/outcome';
+import type { SubjectState } from '../invitation/outcome';
+import type { PendingAdds } from '../invitation/pendingAdds';
 import type { DomainRules } from '../policy';
 import { ConcurrencyError } from '../store';
 import { BusyDirectoryError, type BulkDirectory, type LookupAnswer, type MemberAddAnswer } from './bulkDirectory';

@@ -3,8 +3,8 @@
 // Every value people typed goes through shownAsText before it enters the data of a card that
 // displays it (Input values and action data stay as they are).
 import { Template } from 'adaptivecards-templating';
-import { MAX_FIELD_INPUT, type InviteFieldErrors, type InviteInput } from '../../domain/email';
-import type { InvitationOutcome } from '../../domain/outcome';
+import { MAX_FIELD_INPUT, type InviteFieldErrors, type InviteInput } from '../../domain/invitation/email';
+import type { InvitationOutcome } from '../../domain/invitation/outcome';
 import type { Texts } from '../../text/en';
 import inviteFormTemplate from './inviteForm.json';
 import resultTemplate from './result.json';
@@ -12,8 +12,8 @@ import approvalTemplate from './approval.json';
 import ownersViewTemplate from './ownersView.json';
 import infoTemplate from './info.json';
 import lifecycleTemplate from './lifecycle.json';
-import type { InvitationRecord } from '../../domain/invitationRecords';
-import type { ApprovalRequest } from '../../domain/approvals';
+import type { InvitationRecord } from '../../domain/invitation/records';
+import type { ApprovalRequest } from '../../domain/approval/approvals';
 import { shownAsText } from '../shownAsText';
 import { VERBS } from '../verbs';
 

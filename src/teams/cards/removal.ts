@@ -1,11 +1,11 @@
 // The removal cards: the confirmation (Confirm / Cancel) and where a removal stands afterwards.
 // Built in code rather than from a template: two small cards whose only data are names, which go
 // through shownAsText like everything people typed or Entra holds.
-import type { RemovalRequest } from '../../domain/removal';
+import type { RemovalRequest } from '../../domain/lifecycle/removal';
 import type { Texts } from '../../text/en';
 import { shownAsText } from '../shownAsText';
 import { VERBS } from '../verbs';
-import type { AdaptiveCard } from './index';
+import type { AdaptiveCard } from '.';
 
 const execute = (title: string, verb: string, data: Record<string, unknown>, style?: 'destructive' | 'default') => ({
   type: 'Action.Execute',

@@ -1,9 +1,9 @@
 // A member's request and the owners' decision: Approve, Decline (on the request's card or the
 // /requests list), the request card's refresh, and /requests itself.
-import type { ApprovalRequest } from '../../domain/approvals';
-import { invitationLanguage } from '../../domain/invitationLanguage';
-import { withCard } from '../../domain/invitationRecords';
-import { inviteGuest } from '../../domain/invite';
+import type { ApprovalRequest } from '../../domain/approval/approvals';
+import { invitationLanguage } from '../../domain/invitation/language';
+import { withCard } from '../../domain/invitation/records';
+import { inviteGuest } from '../../domain/invitation/invite';
 import { approvalCard, cardDateTime, OWNER_VIEW_VERBS } from '../cards';
 import { shownAsText } from '../shownAsText';
 import { audit, beforeDeadline, clickedCard, inPort, LATE, type CardAnswer, type TeamTurn } from '../teamTurn';

@@ -1,8 +1,8 @@
 // Where guests stand: /status for one guest (members and owners), /guests and its owners' view.
-import { checkEmail } from '../../domain/email';
-import { guestStatus, teamGuests } from '../../domain/guestStatus';
-import type { InvitationRecord } from '../../domain/invitationRecords';
-import { awaitsDecision, reviewDueAt, reviewStateOf } from '../../domain/lifecycle';
+import { checkEmail } from '../../domain/invitation/email';
+import { guestStatus, teamGuests } from '../../domain/status/guestStatus';
+import type { InvitationRecord } from '../../domain/invitation/records';
+import { awaitsDecision, reviewDueAt, reviewStateOf } from '../../domain/lifecycle/lifecycle';
 import { cardDateTime, OWNER_VIEW_VERBS } from '../cards';
 import { shownAsText } from '../shownAsText';
 import { reply, report, type TeamTurn } from '../teamTurn';

@@ -1,11 +1,11 @@
 // One invitation, seen from Teams: the use case (src/domain/inviteAs.ts) raced against the turn's
 // deadline, rendered as cards, and the cards remembered so that background work can update them.
-import type { ApprovalRequest } from '../../domain/approvals';
-import type { InviteInput } from '../../domain/email';
-import { inviteAs } from '../../domain/inviteAs';
-import { invitationLanguage } from '../../domain/invitationLanguage';
-import { withCard } from '../../domain/invitationRecords';
-import type { InvitationOutcome } from '../../domain/outcome';
+import type { ApprovalRequest } from '../../domain/approval/approvals';
+import type { InviteInput } from '../../domain/invitation/email';
+import { inviteAs } from '../../domain/invitation/inviteAs';
+import { invitationLanguage } from '../../domain/invitation/language';
+import { withCard } from '../../domain/invitation/records';
+import type { InvitationOutcome } from '../../domain/invitation/outcome';
 import { approvalCard, inviteFormCard, resultCard, type AdaptiveCard } from '../cards';
 import { beforeDeadline, clickedCard, inPort, LATE, type CardAnswer, type TeamTurn } from '../teamTurn';
 

@@ -1,6 +1,6 @@
 // An invitation's card after it was posted: shown again (Teams' refresh, "Show redeem link"),
 // and Resend from it.
-import type { InvitationRecord } from '../../domain/invitationRecords';
+import type { InvitationRecord } from '../../domain/invitation/records';
 import { inviteRight } from '../../domain/policy';
 import { recordCard } from '../cardUpdates';
 import { audit, type CardAnswer, type TeamTurn } from '../teamTurn';

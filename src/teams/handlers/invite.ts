@@ -1,6 +1,6 @@
 // `/invite`, `/invite-card` and the invite form's button.
 import { parseInviteLines } from '../../domain/commands';
-import { inviteInputSchema, oversizedFields, type InviteInput } from '../../domain/email';
+import { inviteInputSchema, oversizedFields, type InviteInput } from '../../domain/invitation/email';
 import { inviteRight } from '../../domain/policy';
 import { inviteFormCard } from '../cards';
 import { beforeDeadline, clickedCard, LATE, reply, replyCard, teamTurnOf, type CardAnswer, type TeamTurn } from '../teamTurn';

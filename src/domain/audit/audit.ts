@@ -1,8 +1,8 @@
 // The audit log: every request, approval, invitation, add, refusal and failure, with who, what,
 // when and Graph's request-id. Append-only; read per team for the CSV export.
 import { randomUUID } from 'node:crypto';
-import { ConcurrencyError, type DocumentStore } from './store';
-import type { Person } from './invitationRecords';
+import { ConcurrencyError, type DocumentStore } from '../store';
+import type { Person } from '../team';
 
 export type AuditAction =
   | 'invite'

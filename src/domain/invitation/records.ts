@@ -1,13 +1,9 @@
 // The record of every guest Guest Pass brought into a team: what /status, /guests, tracking and
 // the audit log read. One record per team and address, updated as the guest's story moves on.
-import type { DocumentStore } from './store';
+import type { DocumentStore } from '../store';
+import type { CardRef, Person } from '../team';
 import type { InvitationOutcome, OutcomeKind, SubjectState } from './outcome';
-import type { FailureCode, RefusalCode } from './errors';
-
-export interface Person {
-  id: string;
-  name: string;
-}
+import type { FailureCode, RefusalCode } from '../errors';
 
 export interface InvitationRecord {
   groupId: string;
@@ -58,11 +54,6 @@ export interface GuestReview {
   /** The last decision: who kept the guest and when (the new due date is `dueAt`). */
   keptBy?: Person;
   keptAt?: string;
-}
-
-export interface CardRef {
-  reference: Record<string, unknown>;
-  activityId: string;
 }
 
 const MAX_CARDS = 5;

@@ -6,10 +6,18 @@
 // looked up. The claim is removed once the outcome is recorded; the outcome stays a short while
 // in `recentInvitations`, so a second click on the same card gets the first click's result.
 import { randomUUID } from 'node:crypto';
-import type { InviteRequest, TeamRef } from './invite';
-import type { CardRef, Person } from './invitationRecords';
+import type { ValidInvite } from './email';
+import type { TeamRef } from '../team';
+import type { CardRef, Person } from '../team';
 import type { InvitationOutcome } from './outcome';
-import { ConcurrencyError, type DocumentStore } from './store';
+import { ConcurrencyError, type DocumentStore } from '../store';
+
+export interface InviteRequest extends ValidInvite {
+  resend?: boolean;
+  locale?: string;
+  /** The card the request came from: a second click on it within a short while gets the first one's result. */
+  origin?: string;
+}
 
 /**
  * How far an invitation got. Absent: written before this version, before anything was asked of

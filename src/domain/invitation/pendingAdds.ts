@@ -1,7 +1,7 @@
 // Group adds that could not finish in the turn (a new guest still replicating, Graph throttling,
 // failing or not answering for a while): stored, so they survive a restart, and retried with
 // backoff by the background job until the add is done or permanently refused.
-import type { DocumentStore } from './store';
+import type { DocumentStore } from '../store';
 
 export interface PendingAdd {
   groupId: string;

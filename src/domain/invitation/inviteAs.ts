@@ -1,14 +1,16 @@
 // The use case "invite a guest, as this caller": validation → the caller's role → their right
 // under the policy → the tenant's domain rules → the invitation, or a request for approval, or a
 // refusal (audited). Everything the Teams layer needs to decide is decided here; it only renders.
-import type { InvitePolicy } from './policy';
-import type { ApprovalRequest, ApprovalRequests } from './approvals';
+import type { InvitePolicy } from '../policy';
+import type { ApprovalRequest, ApprovalRequests } from '../approval/approvals';
 import { domainOf, validateInvite, type InviteFieldErrors, type InviteInput, type ValidInvite } from './email';
-import type { Person } from './invitationRecords';
-import { inviteGuest, outcomeOfError, type InviteDeps, type TeamRef } from './invite';
+import type { Person } from '../team';
+import { inviteGuest, type InviteDeps } from './invite';
+import { outcomeOfError } from './outcome';
+import { type TeamRef } from '../team';
 import type { InvitationOutcome } from './outcome';
-import { domainRefusal, inviteRight } from './policy';
-import type { TeamRoles } from './roles';
+import { domainRefusal, inviteRight } from '../policy';
+import type { TeamRoles } from '../roles';
 
 export interface InviteAsDeps {
   invite: InviteDeps;

@@ -2,10 +2,10 @@
 // decided once: the decision is claimed with an ETag write before anything is invited, so a second
 // click, a stale copy or two owners at once never produce two invitations.
 import { randomUUID } from 'node:crypto';
-import type { ValidInvite } from './email';
-import type { InvitationOutcome } from './outcome';
-import type { Person } from './invitationRecords';
-import { ConcurrencyError, deleteExpiredDocuments, type DocumentStore } from './store';
+import type { ValidInvite } from '../invitation/email';
+import type { InvitationOutcome } from '../invitation/outcome';
+import type { Person } from '../team';
+import { ConcurrencyError, deleteExpiredDocuments, type DocumentStore } from '../store';
 
 export type RequestStatus = 'open' | 'approved' | 'declined';
 

@@ -1,6 +1,6 @@
 // Validation of invitation input, before any network call (PRODUCT.md 3.1).
 import { z } from 'zod';
-import type { FieldErrorCode } from './errors';
+import type { FieldErrorCode } from '../errors';
 
 const FORBIDDEN_IN_LOCAL = /[~!#$%^&*()+=[\]{}\\/|;:"<>?,\s]/;
 const DOMAIN_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;

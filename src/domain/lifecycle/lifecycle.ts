@@ -8,9 +8,10 @@
 // Everything lives on the guest's invitation record, so it survives restarts. Each step (card
 // posted, reminder, expiry, a decision) is claimed with an ETag write on the record before it
 // acts: overlapping background runs and two clicks at once never do anything twice.
-import type { AuditLog } from './audit';
-import type { GuestDirectory } from './directory';
-import { withCard, type CardRef, type InvitationRecord, type InvitationRecords, type Person } from './invitationRecords';
+import type { AuditLog } from '../audit/audit';
+import type { GuestDirectory } from '../directory';
+import { withCard, type InvitationRecord, type InvitationRecords } from '../invitation/records';
+import { type CardRef, type Person } from '../team';
 
 /** What the lifecycle needs of the directory port: taking a guest out of the team. */
 export type MemberRemoval = Pick<GuestDirectory, 'removeTeamMember'>;

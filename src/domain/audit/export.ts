@@ -5,9 +5,9 @@
 // downloads at once cannot both succeed. Tokens are never logged and never compared by hand.
 import { randomBytes } from 'node:crypto';
 import type { AuditEntry, AuditLog } from './audit';
-import { toCsv } from './csv';
-import type { Person } from './invitationRecords';
-import { ConcurrencyError, deleteExpiredDocuments, type DocumentStore } from './store';
+import { toCsv } from '../csv';
+import type { Person } from '../team';
+import { ConcurrencyError, deleteExpiredDocuments, type DocumentStore } from '../store';
 
 interface ExportGrant {
   groupId: string;

@@ -8,39 +8,20 @@
 // by looking the address up, never by sending the invitation again; an add that fails for a
 // transient reason becomes stored pending work; a record that cannot be written stays in the claim
 // for background work. See docs/reliability.md.
-import { domainOf, type ValidInvite } from './email';
-import { DirectoryError, type DirectoryUser, type GuestDirectory } from './directory';
-import type { FailureCode, RefusalCode } from './errors';
-import type { InvitationOutcome, SubjectState } from './outcome';
-import { domainRefusal, type DomainRules } from './policy';
-import type { InvitationRecords, Person } from './invitationRecords';
+import { domainOf } from './email';
+import { DirectoryError, type DirectoryUser, type GuestDirectory } from '../directory';
+import { outcomeOfError, subjectStateOf, type InvitationOutcome, type SubjectState } from './outcome';
+import type { TeamRef } from '../team';
+import { domainRefusal, type DomainRules } from '../policy';
+import type { InvitationRecords } from './records';
+import type { Person } from '../team';
 import type { PendingAdds } from './pendingAdds';
-import type { AuditLog } from './audit';
-import { LostClaimError, unclaimed, type IntentClaim, type InviteIntent, type InviteIntents } from './inviteIntents';
-import { withCard, type CardRef } from './invitationRecords';
-import type { ChangeNotifier } from './backgroundWork';
-import { TtlCache } from './ttlCache';
-
-export interface TeamRef {
-  groupId: string;
-  teamId: string;
-  teamName?: string;
-  /** Where a guest lands after redemption when no redirect is configured. */
-  deepLink: string;
-}
-
-/** The team's deep link: where a guest lands after redemption unless a redirect is configured. */
-export function teamDeepLink(threadId: string, groupId: string, tenantId?: string): string {
-  const tenant = tenantId ? `&tenantId=${encodeURIComponent(tenantId)}` : '';
-  return `https://teams.microsoft.com/l/team/${encodeURIComponent(threadId)}/conversations?groupId=${encodeURIComponent(groupId)}${tenant}`;
-}
-
-export interface InviteRequest extends ValidInvite {
-  resend?: boolean;
-  locale?: string;
-  /** The card the request came from: a second click on it within a short while gets the first one's result. */
-  origin?: string;
-}
+import type { AuditLog } from '../audit/audit';
+import { LostClaimError, unclaimed, type IntentClaim, type InviteIntent, type InviteIntents, type InviteRequest } from './intents';
+import { withCard } from './records';
+import { type CardRef } from '../team';
+import type { ChangeNotifier } from '../notifier';
+import { TtlCache } from '../ttlCache';
 
 export interface InviteDeps {
   directory: GuestDirectory;
@@ -68,47 +49,10 @@ export interface InviteDeps {
   verifiedDomainsCache?: TtlCache<string[]>;
 }
 
-const REFUSALS: Partial<Record<DirectoryError['kind'], RefusalCode>> = {
-  groupForbidsGuests: 'groupForbidsGuests',
-  tenantBlocksDomain: 'tenantBlocksDomain',
-  crossTenantBlocked: 'crossTenantBlocked',
-  guestInvitationsDisabled: 'guestInvitationsDisabled',
-};
-const FAILURES: Record<DirectoryError['kind'], FailureCode> = {
-  notFound: 'userNotFound',
-  groupForbidsGuests: 'graphRejected',
-  tenantBlocksDomain: 'graphRejected',
-  crossTenantBlocked: 'graphRejected',
-  guestInvitationsDisabled: 'graphRejected',
-  suspiciousActivity: 'suspiciousActivity',
-  throttled: 'throttled',
-  unavailable: 'graphUnavailable',
-  missingPermission: 'missingPermission',
-  rejected: 'graphRejected',
-  unexpected: 'unexpected',
-};
-
 /** Failures of a group add worth retrying later: replication lag (for a new guest), throttling, outages, no answer. */
 function transientAdd(e: unknown, isNew: boolean): boolean {
   if (!(e instanceof DirectoryError)) return false;
   return e.kind === 'throttled' || e.kind === 'unavailable' || (e.kind === 'notFound' && isNew);
-}
-
-/** Turns a directory failure into the outcome PRODUCT.md section 5 asks for. */
-export function outcomeOfError(error: unknown, base: InvitationOutcome, domain: string): InvitationOutcome {
-  if (!(error instanceof DirectoryError)) {
-    return { ...base, kind: 'failed', failure: 'unexpected' };
-  }
-  const refusal = REFUSALS[error.kind];
-  if (refusal) {
-    return { ...base, kind: 'refused', refusal, detail: refusal === 'groupForbidsGuests' ? undefined : domain, trace: error.trace };
-  }
-  return { ...base, kind: 'failed', failure: FAILURES[error.kind], detail: error.permission, trace: error.trace };
-}
-
-function stateOf(user: DirectoryUser): SubjectState {
-  if (user.userType === 'Member') return 'Member';
-  return user.externalUserState ?? 'PendingAcceptance';
 }
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -232,7 +176,7 @@ async function advance(deps: InviteDeps, claim: IntentClaim, base: InvitationOut
 }
 
 function stateOfOrPending(user: DirectoryUser | undefined): SubjectState {
-  return user ? stateOf(user) : 'PendingAcceptance';
+  return user ? subjectStateOf(user) : 'PendingAcceptance';
 }
 
 function invitationOf(deps: InviteDeps, intent: InviteIntent, displayName: string, sendEmail: boolean) {
@@ -259,7 +203,7 @@ async function decide(deps: InviteDeps, claim: IntentClaim, base: InvitationOutc
     }
 
     if (existing && (existing.userType === 'Member' || !request.resend)) {
-      outcome = { ...base, displayName: existing.displayName, userId: existing.id, state: stateOf(existing) };
+      outcome = { ...base, displayName: existing.displayName, userId: existing.id, state: subjectStateOf(existing) };
       return { outcome: await addToTeam(deps, claim, { ...outcome, kind: 'added' }, false) };
     }
     if (existing && existing.externalUserState === 'Accepted') {
@@ -269,7 +213,7 @@ async function decide(deps: InviteDeps, claim: IntentClaim, base: InvitationOutc
       // A new invitation returns a new redeem link, and anyone holding it can start redeeming that
       // account: only the team whose Guest Pass invitation it is may ask for one. Someone else's
       // pending guest is added, never re-invited, and the card says whom to ask.
-      outcome = { ...base, displayName: existing.displayName, userId: existing.id, state: stateOf(existing), refusal: 'resendNotInvitedHere' };
+      outcome = { ...base, displayName: existing.displayName, userId: existing.id, state: subjectStateOf(existing), refusal: 'resendNotInvitedHere' };
       return { outcome: await addToTeam(deps, claim, { ...outcome, kind: 'added' }, false) };
     }
 

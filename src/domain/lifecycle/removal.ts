@@ -13,12 +13,13 @@
 // Only the team membership goes. The guest's account stays in the directory (README, "Removing
 // guests"): deleting accounts is an admin's decision, and Guest Pass does not hold the permission.
 import { randomUUID } from 'node:crypto';
-import type { AuditLog } from './audit';
-import { DirectoryError, type GuestDirectory } from './directory';
-import type { InvitationRecords, Person } from './invitationRecords';
-import type { TeamRef } from './invite';
-import type { TeamRoles } from './roles';
-import { ConcurrencyError, type DocumentStore } from './store';
+import type { AuditLog } from '../audit/audit';
+import { DirectoryError, type GuestDirectory } from '../directory';
+import type { InvitationRecords } from '../invitation/records';
+import type { Person } from '../team';
+import type { TeamRef } from '../team';
+import type { TeamRoles } from '../roles';
+import { ConcurrencyError, type DocumentStore } from '../store';
 
 export type RemovalState = 'pending' | 'removing' | 'removed' | 'notMember' | 'cancelled';
 

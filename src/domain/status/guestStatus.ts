@@ -1,8 +1,8 @@
 // Where guests stand: the record Guest Pass keeps, refreshed from the directory (state,
 // redemption time, team membership), for /status and /guests.
-import type { DirectoryUser, GuestDirectory } from './directory';
-import type { InvitationRecord, InvitationRecords } from './invitationRecords';
-import type { SubjectState } from './outcome';
+import type { DirectoryUser, GuestDirectory } from '../directory';
+import type { InvitationRecord, InvitationRecords } from '../invitation/records';
+import type { SubjectState } from '../invitation/outcome';
 
 export interface GuestStatus {
   email: string;
