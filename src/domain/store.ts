@@ -28,6 +28,36 @@ export interface DocumentStore {
   ping(): Promise<boolean>;
 }
 
+/** How often a read-modify-write is tried before the race is reported (ConcurrencyError). */
+export const UPDATE_ATTEMPTS = 5;
+
+/**
+ * The one read-modify-write under a document's ETag: read, change, write if nobody wrote meanwhile,
+ * and try again (read afresh) when someone did, at most `attempts` times; then the
+ * ConcurrencyError goes to the caller. `change` returns undefined to leave the document alone.
+ * Undefined when there is no such document.
+ */
+export async function updateDocument<T>(
+  store: DocumentStore,
+  collection: string,
+  key: string,
+  change: (value: T) => T | undefined,
+  attempts = UPDATE_ATTEMPTS,
+): Promise<{ value: T; changed: boolean } | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    const doc = await store.get<T>(collection, key);
+    if (!doc) return undefined;
+    const next = change(doc.value);
+    if (next === undefined) return { value: doc.value, changed: false };
+    try {
+      await store.put(collection, key, next, { ifMatch: doc.etag });
+      return { value: next, changed: true };
+    } catch (e) {
+      if (!(e instanceof ConcurrencyError) || attempt >= attempts) throw e;
+    }
+  }
+}
+
 /**
  * Background retention: deletes the documents of a collection that `expired` says are done with,
  * at most `limit` per call. A document changed meanwhile (ETag) is left for the next call.

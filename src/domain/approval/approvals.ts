@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { ValidInvite } from '../invitation/email';
 import type { InvitationOutcome } from '../invitation/outcome';
 import type { Person } from '../team';
-import { ConcurrencyError, deleteExpiredDocuments, type DocumentStore } from '../store';
+import { ConcurrencyError, deleteExpiredDocuments, updateDocument, type DocumentStore } from '../store';
 
 export type RequestStatus = 'open' | 'approved' | 'declined';
 
@@ -74,19 +74,9 @@ export class ApprovalRequests {
 
   /** Updates fields other than the decision (outcome, card, reminder), retrying on ETag races. */
   async patch(groupId: string, id: string, change: (r: ApprovalRequest) => Partial<ApprovalRequest>): Promise<ApprovalRequest | undefined> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const doc = await this.store.get<ApprovalRequest>(COLLECTION, this.key(groupId, id));
-      if (!doc) return undefined;
-      const next = { ...doc.value, ...change(doc.value) };
-      try {
-        await this.store.put(COLLECTION, this.key(groupId, id), next, { ifMatch: doc.etag });
-        return next;
-      } catch (e) {
-        if (!(e instanceof ConcurrencyError)) throw e;
-      }
-    }
-    throw new Error(`request ${id} kept changing under us`);
+    return (await updateDocument<ApprovalRequest>(this.store, COLLECTION, this.key(groupId, id), (r) => ({ ...r, ...change(r) })))?.value;
   }
+
 
   async all(): Promise<ApprovalRequest[]> {
     return (await this.store.list<ApprovalRequest>(COLLECTION)).map((d) => d.value);

@@ -12,7 +12,7 @@ import type { Person } from '../team';
 import type { TeamRef } from '../team';
 import type { SubjectState } from '../invitation/outcome';
 import { domainRefusal, type DomainRules } from '../policy';
-import { ConcurrencyError, type DocumentStore, type StoredDocument } from '../store';
+import { ConcurrencyError, updateDocument, type DocumentStore, type StoredDocument } from '../store';
 
 export const MAX_BULK_LINES = 1000;
 const MAX_RAW_LENGTH = 300;
@@ -224,19 +224,10 @@ export class BulkJobs {
 
   /** Read-modify-write of the header with ETag retry; `change` returns undefined to leave it alone. */
   async updateHeader(id: string, change: (h: BulkJobHeader) => BulkJobHeader | undefined): Promise<{ header: BulkJobHeader; changed: boolean } | undefined> {
-    for (let attempt = 0; ; attempt++) {
-      const doc = await this.header(id);
-      if (!doc) return undefined;
-      const next = change(doc.value);
-      if (!next) return { header: doc.value, changed: false };
-      try {
-        await this.putHeader(next, doc.etag);
-        return { header: next, changed: true };
-      } catch (e) {
-        if (!(e instanceof ConcurrencyError) || attempt >= 4) throw e;
-      }
-    }
+    const result = await updateDocument(this.store, HEADERS, id, change);
+    return result && { header: result.value, changed: result.changed };
   }
+
 
   async listHeaders(): Promise<BulkJobHeader[]> {
     return (await this.store.list<BulkJobHeader>(HEADERS)).map((d) => d.value);

@@ -7,11 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { AuditLog } from '../audit/audit';
-import { DirectoryError, type DirectoryUser } from '../directory';
+import { DirectoryError } from '../directory';
 import { domainOf } from '../invitation/email';
 import type { InvitationRecords } from '../invitation/records';
-import { outcomeOfError } from '../invitation/outcome';
-import type { SubjectState } from '../invitation/outcome';
+import { outcomeOfError, subjectStateOf } from '../invitation/outcome';
+import { recordInvitation } from '../invitation/recorder';
 import type { PendingAdds } from '../invitation/pendingAdds';
 import type { DomainRules } from '../policy';
 import { ConcurrencyError } from '../store';
@@ -95,11 +95,6 @@ export type RunResult =
   | { kind: 'leasedElsewhere'; until: string };
 
 const silentLog: BulkLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-function stateOf(user: DirectoryUser): SubjectState {
-  if (user.userType === 'Member') return 'Member';
-  return user.externalUserState ?? 'PendingAcceptance';
-}
 
 export class BulkRunner {
   readonly options: BulkRunnerOptions;
@@ -334,7 +329,7 @@ class JobRun {
     if (answer instanceof DirectoryError) return this.finishWithError(item, answer);
     if (answer) {
       item.userId = answer.id;
-      item.userState = stateOf(answer);
+      item.userState = subjectStateOf(answer);
       // Found after an invitation may have gone out (a restart, an ambiguous 5xx): that invitation is this job's.
       item.state = item.state === 'inviting' ? 'invited' : 'lookedUp';
       this.touched(item);
@@ -554,47 +549,28 @@ class JobRun {
 
   private async record(item: BulkItem): Promise<void> {
     const { header } = this.job;
-    const { team } = header;
-    const actor = header.confirmedBy ?? header.requestedBy;
-    const now = this.nowIso();
-    const kind = item.outcome as BulkOutcomeKind;
-    const invitedHere = kind === 'invited' || (kind === 'pendingAdd' && item.invitationId !== undefined);
-    if (item.userId) {
-      const previous = await this.deps.records.get(team.groupId, item.email);
-      await this.deps.records.save({
-        ...previous,
-        groupId: team.groupId,
-        teamId: team.teamId,
+    const redeemUrl = this.redeemUrls.get(item.email);
+    await recordInvitation(
+      this.deps,
+      {
+        team: header.team,
+        actor: header.confirmedBy ?? header.requestedBy,
+        action: 'invite',
         email: item.email,
         displayName: item.displayName,
+        kind: item.outcome as BulkOutcomeKind,
         userId: item.userId,
-        invitationId: item.invitationId ?? previous?.invitationId,
-        redeemUrl: this.redeemUrls.get(item.email) ?? previous?.redeemUrl,
-        invitedBy: invitedHere ? actor : (previous?.invitedBy ?? actor),
-        createdAt: previous?.createdAt ?? now,
-        updatedAt: now,
-        outcome: kind,
+        invitationId: item.invitationId,
+        redeemUrl,
         state: item.userState,
-        inGroup: kind === 'invited' || kind === 'added' || kind === 'alreadyInTeam',
-        emailSent: item.invitationId ? header.sendEmail : previous?.emailSent,
+        emailSent: item.invitationId ? header.sendEmail : undefined,
+        reason: item.reason,
+        graphCode: item.graphCode,
         requestId: item.requestId,
-        cards: previous?.cards,
-      });
-      this.redeemUrls.delete(item.email);
-    }
-    await this.deps.audit.append({
-      at: now,
-      groupId: team.groupId,
-      teamId: team.teamId,
-      actor,
-      action: 'invite',
-      subject: item.email,
-      outcome: kind,
-      reason: item.reason,
-      userId: item.userId,
-      invitationId: item.invitationId,
-      graphCode: item.graphCode,
-      requestId: item.requestId,
-    });
+      },
+      this.nowIso(),
+    );
+    if (item.userId) this.redeemUrls.delete(item.email);
   }
+
 }

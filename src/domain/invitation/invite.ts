@@ -17,6 +17,7 @@ import type { InvitationRecords } from './records';
 import type { Person } from '../team';
 import type { PendingAdds } from './pendingAdds';
 import type { AuditLog } from '../audit/audit';
+import { recordInvitation } from './recorder';
 import { LostClaimError, unclaimed, type IntentClaim, type InviteIntent, type InviteIntents, type InviteRequest } from './intents';
 import { withCard } from './records';
 import { type CardRef } from '../team';
@@ -416,55 +417,29 @@ async function notifyCards(deps: InviteDeps, intent: InviteIntent, outcome: Invi
   }
 }
 
-async function record(
-  deps: InviteDeps,
-  intent: Pick<InviteIntent, 'team' | 'caller' | 'request' | 'cards'>,
-  outcome: InvitationOutcome,
-  now: string,
-  auditId?: string,
-) {
+function record(deps: InviteDeps, intent: Pick<InviteIntent, 'team' | 'caller' | 'request' | 'cards'>, outcome: InvitationOutcome, now: string, auditId?: string) {
   const { team, caller, request } = intent;
-  const touchesDirectory = outcome.userId !== undefined;
-  if (touchesDirectory) {
-    const previous = await deps.records.get(team.groupId, request.email);
-    const saved = {
-      ...previous,
-      groupId: team.groupId,
-      teamId: team.teamId,
-      email: request.email,
-      displayName: outcome.displayName,
-      userId: outcome.userId,
-      invitationId: outcome.invitationId ?? previous?.invitationId,
-      redeemUrl: outcome.redeemUrl ?? previous?.redeemUrl,
-      invitedBy: outcome.invitationId ? caller : (previous?.invitedBy ?? caller),
-      createdAt: previous?.createdAt ?? now,
-      updatedAt: now,
-      outcome: outcome.kind,
-      state: outcome.state,
-      inGroup: outcome.kind === 'invited' || outcome.kind === 'reinvited' || outcome.kind === 'added' || outcome.kind === 'alreadyInTeam',
-      emailSent: outcome.emailSent ?? previous?.emailSent,
-      requestId: outcome.trace?.requestId,
-      refusal: outcome.refusal,
-      failure: outcome.failure,
-      cards: previous?.cards,
-    };
-    await deps.records.save((intent.cards ?? []).reduce(withCard, saved));
-  }
-  await deps.audit.append(
+  return recordInvitation(
+    deps,
     {
-      at: now,
-      groupId: team.groupId,
-      teamId: team.teamId,
+      team,
       actor: caller,
       action: request.resend ? 'resend' : 'invite',
-      subject: request.email,
-      outcome: outcome.kind,
-      reason: outcome.refusal ?? outcome.failure,
+      email: request.email,
+      displayName: outcome.displayName,
+      kind: outcome.kind,
       userId: outcome.userId,
       invitationId: outcome.invitationId,
+      redeemUrl: outcome.redeemUrl,
+      state: outcome.state,
+      emailSent: outcome.emailSent,
+      refusal: outcome.refusal,
+      failure: outcome.failure,
       graphCode: outcome.trace?.graphCode,
       requestId: outcome.trace?.requestId,
+      cards: intent.cards,
     },
+    now,
     auditId,
   );
 }

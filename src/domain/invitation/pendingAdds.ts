@@ -1,7 +1,7 @@
 // Group adds that could not finish in the turn (a new guest still replicating, Graph throttling,
 // failing or not answering for a while): stored, so they survive a restart, and retried with
 // backoff by the background job until the add is done or permanently refused.
-import type { DocumentStore } from '../store';
+import { ConcurrencyError, type DocumentStore } from '../store';
 
 export interface PendingAdd {
   groupId: string;
@@ -56,7 +56,7 @@ export class PendingAdds {
       await this.store.put(COLLECTION, keyOf(next.groupId, next.userId), next, { ifMatch: item.etag });
       return true;
     } catch (e) {
-      if (e instanceof Error && e.name === 'ConcurrencyError') return false;
+      if (e instanceof ConcurrencyError) return false;
       throw e;
     }
   }

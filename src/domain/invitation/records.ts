@@ -1,6 +1,6 @@
 // The record of every guest Guest Pass brought into a team: what /status, /guests, tracking and
 // the audit log read. One record per team and address, updated as the guest's story moves on.
-import type { DocumentStore } from '../store';
+import { updateDocument, type DocumentStore } from '../store';
 import type { CardRef, Person } from '../team';
 import type { InvitationOutcome, OutcomeKind, SubjectState } from './outcome';
 import type { FailureCode, RefusalCode } from '../errors';
@@ -97,19 +97,9 @@ export class InvitationRecords {
 
   /** Read-modify-write with ETag retry, so concurrent updates (a card, the tracker) do not clobber each other. */
   async update(groupId: string, email: string, change: (r: InvitationRecord) => InvitationRecord): Promise<InvitationRecord | undefined> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const doc = await this.store.get<InvitationRecord>(COLLECTION, keyOf(groupId, email));
-      if (!doc) return undefined;
-      const next = change(doc.value);
-      try {
-        await this.store.put(COLLECTION, doc.key, next, { ifMatch: doc.etag });
-        return next;
-      } catch (e) {
-        if (attempt === 4 || !(e instanceof Error && e.name === 'ConcurrencyError')) throw e;
-      }
-    }
-    return undefined;
+    return (await updateDocument(this.store, COLLECTION, keyOf(groupId, email), change))?.value;
   }
+
 
   async listForGroup(groupId: string): Promise<InvitationRecord[]> {
     return (await this.store.list<InvitationRecord>(COLLECTION, `${groupId}|`)).map((d) => d.value);

@@ -2,7 +2,7 @@
 // redemption time, team membership), for /status and /guests.
 import type { DirectoryUser, GuestDirectory } from '../directory';
 import type { InvitationRecord, InvitationRecords } from '../invitation/records';
-import type { SubjectState } from '../invitation/outcome';
+import { subjectStateOf, type SubjectState } from '../invitation/outcome';
 
 export interface GuestStatus {
   email: string;
@@ -20,11 +20,9 @@ export interface StatusDeps {
   records: InvitationRecords;
 }
 
-const stateOf = (user: DirectoryUser): SubjectState => (user.userType === 'Member' ? 'Member' : (user.externalUserState ?? 'PendingAcceptance'));
-
 /** Keeps the record in step with what the directory says now. */
 async function refreshRecord(deps: StatusDeps, record: InvitationRecord, user: DirectoryUser, inTeam: boolean): Promise<void> {
-  const state = stateOf(user);
+  const state = subjectStateOf(user);
   if (record.state === state && record.inGroup === inTeam) return;
   await deps.records.update(record.groupId, record.email, (r) => ({
     ...r,
@@ -45,7 +43,7 @@ export async function guestStatus(deps: StatusDeps, groupId: string, email: stri
     displayName: user?.displayName ?? record?.displayName ?? email,
     record,
     user,
-    state: user ? stateOf(user) : record?.state,
+    state: user ? subjectStateOf(user) : record?.state,
     stateChangedAt: user?.externalUserStateChangeDateTime ?? record?.stateChangedAt,
     inTeam,
   };
@@ -81,10 +79,26 @@ export async function teamGuests(deps: StatusDeps, groupId: string, page: number
       displayName: user?.displayName ?? record.displayName,
       record,
       user,
-      state: user ? stateOf(user) : record.state,
+      state: user ? subjectStateOf(user) : record.state,
       stateChangedAt: user?.externalUserStateChangeDateTime ?? record.stateChangedAt,
       inTeam: record.inGroup,
     };
   });
   return { items, page: current, pages, total: all.length };
+}
+
+/** A record younger than this is shown as stored: Teams' automatic refresh right after the invitation needs no Graph round trip. */
+export const FRESH_RECORD_MS = 10_000;
+
+/**
+ * An invitation's record as a card shows it again: as stored while it is fresh (or has no guest
+ * yet), otherwise with the guest's state read from the directory now. A directory that cannot
+ * answer leaves the stored record standing (background tracking catches up).
+ */
+export async function recordAsShown(deps: StatusDeps, record: InvitationRecord, now = Date.now()): Promise<InvitationRecord> {
+  if (!record.userId || now - Date.parse(record.updatedAt) < FRESH_RECORD_MS) return record;
+  const user = await deps.directory.getUser(record.userId).catch(() => undefined);
+  if (!user) return record;
+  const state = subjectStateOf(user);
+  return (await deps.records.update(record.groupId, record.email, (r) => ({ ...r, state, stateChangedAt: user.externalUserStateChangeDateTime }))) ?? record;
 }

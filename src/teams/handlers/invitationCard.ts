@@ -2,14 +2,12 @@
 // and Resend from it.
 import type { InvitationRecord } from '../../domain/invitation/records';
 import { inviteRight } from '../../domain/policy';
+import { recordAsShown } from '../../domain/status/guestStatus';
 import { recordCard } from '../cardUpdates';
 import { audit, type CardAnswer, type TeamTurn } from '../teamTurn';
 import { VERBS } from '../verbs';
 import { verb } from './handler';
 import { inviteByClick } from './invitation';
-
-/** A record younger than this is shown as stored: Teams' automatic refresh right after the invitation needs no Graph round trip. */
-const FRESH_RECORD_MS = 10_000;
 
 /** The record a card names, in this team: the team comes from the activity, never from card data. */
 export async function recordFor(turn: TeamTurn, data: Record<string, unknown>): Promise<InvitationRecord | undefined> {
@@ -26,13 +24,7 @@ async function invitationCard(turn: TeamTurn, data: Record<string, unknown>, opt
   const { deps } = turn;
   let record = await recordFor(turn, data);
   if (!record) return { text: turn.texts.cardExpired };
-  if (options.refresh && record.userId && !(Date.now() - Date.parse(record.updatedAt) < FRESH_RECORD_MS)) {
-    const user = await deps.directory.getUser(record.userId).catch(() => undefined);
-    if (user) {
-      const state = user.userType === 'Member' ? 'Member' : (user.externalUserState ?? 'PendingAcceptance');
-      record = (await deps.records.update(record.groupId, record.email, (r) => ({ ...r, state, stateChangedAt: user.externalUserStateChangeDateTime }))) ?? record;
-    }
-  }
+  if (options.refresh) record = await recordAsShown(deps, record);
   const reveal = await mayRevealLink(turn, record);
   return { card: await recordCard(turn.texts, record, (r) => deps.roster.ownersAnd(turn.port, turn.team, [r.invitedBy.id]), reveal, options.confirmResend) };
 }
