@@ -20,6 +20,7 @@ const AREAS = [
   ['src/domain/**/*.ts', []],
   ['src/teams/**/*.ts', ['pino']],
   ['src/text/**/*.ts', []],
+  ['src/wiring/**/*.ts', ['pino']],
   ['src/hosts/botbuilder/**/*.ts', ['pino', 'botbuilder', 'azure']],
   ['src/hosts/agents/**/*.ts', ['pino', 'agents', 'azure']],
   ['src/http/**/*.ts', ['pino', 'restify']],

@@ -83,7 +83,36 @@ interface Lease {
 const ID_CHUNK = 15; // Graph's `in` operator takes at most 15 values.
 
 export class BackgroundWork {
+  private timer: NodeJS.Timeout | undefined;
+  private cycle: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly deps: BackgroundDeps) {}
+
+  /**
+   * Runs a cycle every `periodMs`, one at a time (the next is scheduled when one ends), until
+   * stop(). A failed cycle is logged and the schedule goes on: the next cycle retries its work.
+   */
+  start(periodMs: number): void {
+    if (this.timer) return;
+    const schedule = () => {
+      this.timer = setTimeout(() => {
+        this.cycle = this.runOnce()
+          .catch((e: unknown) => this.deps.log?.('error', 'background cycle failed', { err: e instanceof Error ? e.message : String(e) }))
+          .finally(() => {
+            if (this.timer) schedule();
+          });
+      }, periodMs);
+      this.timer.unref();
+    };
+    schedule();
+  }
+
+  /** Stops the schedule and waits for a cycle under way to end. */
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.cycle;
+  }
 
   /** Takes or renews the lease; false when another live instance holds it. */
   async acquireLease(): Promise<boolean> {

@@ -4,7 +4,7 @@
 import { checkEmail } from '../domain/invitation/email';
 import { DirectoryError } from '../domain/directory';
 import type { Person } from '../domain/team';
-import { outcomeOfError } from '../domain/invitation/outcome';
+import { directoryFailureText } from './reasons';
 import { type TeamRef } from '../domain/team';
 import { askRemoval, cancelRemoval, confirmRemoval, type DecideAnswer, type NoRemoval, type RemovalDeps } from '../domain/lifecycle/removal';
 import type { Texts } from '../text/en';
@@ -29,8 +29,7 @@ export class GuestRemovals {
   }
 
   private failure(texts: Texts, e: DirectoryError): string {
-    const outcome = outcomeOfError(e, { kind: 'failed', email: '', displayName: '' }, '');
-    return `${texts.failures[outcome.failure ?? 'unexpected'](outcome.detail ?? '')}${e.trace.requestId ? ` (request-id ${e.trace.requestId})` : ''}`;
+    return directoryFailureText(texts, e);
   }
 
   /** `/remove <email>`: a confirmation card in the channel, or why not. */

@@ -12,13 +12,13 @@ import type { Person } from '../domain/team';
 import type { InviteDeps } from '../domain/invitation/invite';
 import type { TeamRef } from '../domain/team';
 import type { GuestLifecycle } from '../domain/lifecycle/lifecycle';
-import { outcomeOfError } from '../domain/invitation/outcome';
 import type { TeamRole } from '../domain/policy';
 import type { TeamRoles } from '../domain/roles';
 import type { Texts } from '../text/en';
 import type { BulkInvitations } from './bulk';
 import type { AdaptiveCard } from './cards';
 import type { CardPublisher } from './proactive';
+import { directoryFailureText } from './reasons';
 import type { GuestRemovals } from './removal';
 import type { TeamRoster } from './roster';
 import { callerOf, type Place, type TeamResolver } from './teamContext';
@@ -140,9 +140,8 @@ export async function audit(turn: TeamTurn, action: AuditAction, subject: string
 
 /** A Graph failure in plain language, with its request-id. */
 export function failureText(turn: Turn, e: DirectoryError): string {
-  const outcome = outcomeOfError(e, { kind: 'failed', email: '', displayName: '' }, '');
   turn.log.warn({ kind: e.kind, requestId: e.trace.requestId }, 'report failed');
-  return `${turn.texts.failures[outcome.failure ?? 'unexpected'](outcome.detail ?? '')}${e.trace.requestId ? ` (request-id ${e.trace.requestId})` : ''}`;
+  return directoryFailureText(turn.texts, e);
 }
 
 /** Runs a report for a role; Graph failures become the plain-language failure text. */

@@ -5,7 +5,7 @@ import { newBulkJob, prepareList, type BulkJob } from '../../src/domain/bulk/bul
 import { resultRows } from '../../src/domain/bulk/results';
 import { csvCell } from '../../src/domain/csv';
 import { parseInviteLine } from '../../src/domain/commands';
-import { bulkPreviewCard, bulkProgressCard, bulkResultsCsv } from '../../src/teams/bulk';
+import { bulkPreviewCard, bulkProgressCard, bulkResultsCsv } from '../../src/teams/cards/bulk';
 import { parseInviteLines as linesOf } from '../../src/domain/commands';
 import { en } from '../../src/text/en';
 import { actionTitles, cardText } from '../support/connector';

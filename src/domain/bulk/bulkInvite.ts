@@ -1,13 +1,16 @@
 // Bulk invitation, the use cases around the runner: preview (check the list, store the job),
-// confirm (the owner said go: the job becomes runnable, once), cancel. The caller's right to invite
-// is settled by the surface before these run, from the caller's identity, never from card data.
+// confirm (the owner said go: the job becomes runnable, once), cancel. Who may run one (bulkRefusal)
+// is asked by the surface before preview and again before confirm, from the caller's identity and
+// the directory, never from card data.
 import type { AuditLog } from '../audit/audit';
 import type { InviteLine } from '../commands';
 import { checkMessage } from '../invitation/email';
 import type { FieldErrorCode } from '../errors';
 import type { Person } from '../team';
 import type { TeamRef } from '../team';
-import type { DomainRules } from '../policy';
+import { inviteRight, type DomainRules, type InvitePolicy } from '../policy';
+import type { RefusalCode } from '../errors';
+import type { TeamRoles } from '../roles';
 import { MAX_BULK_LINES, newBulkJob, type BulkJob, type BulkJobHeader, type BulkJobs } from './bulkJob';
 
 export interface BulkUseCaseDeps {
@@ -15,6 +18,22 @@ export interface BulkUseCaseDeps {
   audit: AuditLog;
   rules: DomainRules;
   now: () => Date;
+}
+
+/**
+ * Why this caller may not run a bulk invitation in this team, or undefined when they may: only
+ * people who may invite directly (under the approval policy a member's list would be a pile of
+ * requests). `fresh` re-reads the role from the directory (at confirm).
+ */
+export async function bulkRefusal(
+  deps: { roles: Pick<TeamRoles, 'roleOf'>; invitePolicy: InvitePolicy },
+  team: TeamRef,
+  caller: Person,
+  fresh: boolean,
+): Promise<RefusalCode | undefined> {
+  const right = inviteRight(await deps.roles.roleOf(team.groupId, caller.id, { fresh }), deps.invitePolicy);
+  if (right.kind === 'invite') return undefined;
+  return right.kind === 'refuse' ? right.code : 'callerNotOwner';
 }
 
 export type PreviewResult =

@@ -14,6 +14,7 @@ import infoTemplate from './info.json';
 import lifecycleTemplate from './lifecycle.json';
 import type { InvitationRecord } from '../../domain/invitation/records';
 import type { ApprovalRequest } from '../../domain/approval/approvals';
+import { outcomeReason } from '../reasons';
 import { shownAsText } from '../shownAsText';
 import { VERBS } from '../verbs';
 
@@ -155,9 +156,7 @@ export function resultCardData(texts: Texts, outcome: InvitationOutcome, view: R
   if (outcome.trace?.graphCode && (outcome.kind === 'failed' || outcome.kind === 'refused')) facts.push({ title: t.graphCode, value: outcome.trace.graphCode });
   if (outcome.trace?.requestId && (outcome.kind === 'failed' || outcome.kind === 'refused')) facts.push({ title: t.requestId, value: outcome.trace.requestId });
 
-  let reason = '';
-  if (outcome.refusal) reason = texts.refusals[outcome.refusal](outcome.detail ?? '');
-  else if (outcome.failure) reason = texts.failures[outcome.failure](outcome.detail ?? '');
+  const reason = outcomeReason(texts, outcome);
 
   const hasLink = outcome.redeemUrl !== undefined && outcome.redeemUrl !== '';
   const pendingGuest = outcome.state === 'PendingAcceptance' && outcome.userId !== undefined;
@@ -249,8 +248,7 @@ export function approvalCard(
       title = a.approvedTitle(texts.outcomeTitles[outcome.kind]);
       summary = a.approvedSummary(decider, texts.outcomeSummaries[outcome.kind](shownAsText(outcome.displayName)));
       style = STYLES[outcome.kind];
-      if (outcome.refusal) reason = texts.refusals[outcome.refusal](outcome.detail ?? '');
-      else if (outcome.failure) reason = texts.failures[outcome.failure](outcome.detail ?? '');
+      reason = outcomeReason(texts, outcome);
     } else {
       title = a.approvedTitle('…');
       summary = a.approvedPending(decider);

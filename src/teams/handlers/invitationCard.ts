@@ -4,6 +4,7 @@ import type { InvitationRecord } from '../../domain/invitation/records';
 import { inviteRight } from '../../domain/policy';
 import { recordAsShown } from '../../domain/status/guestStatus';
 import { recordCard } from '../cardUpdates';
+import { reasonText } from '../reasons';
 import { audit, type CardAnswer, type TeamTurn } from '../teamTurn';
 import { VERBS } from '../verbs';
 import { verb } from './handler';
@@ -41,7 +42,7 @@ export const resendVerb = verb(VERBS.resendInvitation, async (turn, data) => {
   if (right.kind !== 'invite') {
     const code = right.kind === 'refuse' ? right.code : 'callerNotOwner';
     await audit(turn, 'refuse', record.email, 'refused', { reason: code });
-    return { text: turn.texts.refusals[code]('') };
+    return { text: reasonText(turn.texts, code) };
   }
   const typed = { email: record.email, displayName: record.displayName, sendEmail: record.emailSent ?? turn.deps.policy.sendInvitationEmail };
   const clicked = await inviteByClick(turn, typed, true);
