@@ -9,7 +9,7 @@ import type { ChangeNotifier } from '../domain/notifier';
 import { DirectoryError, type GuestDirectory } from '../domain/directory';
 import type { InvitationRecords } from '../domain/invitation/records';
 import type { Person } from '../domain/team';
-import type { InviteDeps } from '../domain/invitation/invite';
+import type { InviteDeps } from '../domain/invitation/deps';
 import type { TeamRef } from '../domain/team';
 import type { GuestLifecycle } from '../domain/lifecycle/lifecycle';
 import type { TeamRole } from '../domain/policy';

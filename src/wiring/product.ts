@@ -8,7 +8,7 @@ import { BackgroundWork, DEFAULT_DECIDED_REQUEST_RETENTION_MS, DEFAULT_PREVIEW_R
 import { BulkJobs } from '../domain/bulk/bulkJob';
 import type { GuestDirectory } from '../domain/directory';
 import { InviteIntents } from '../domain/invitation/intents';
-import { defaultSleep, type InviteDeps } from '../domain/invitation/invite';
+import { defaultSleep, type InviteDeps } from '../domain/invitation/deps';
 import { PendingAdds } from '../domain/invitation/pendingAdds';
 import { InvitationRecords } from '../domain/invitation/records';
 import { GuestLifecycle, lifecycleTimes, type LifecycleNotifier } from '../domain/lifecycle/lifecycle';

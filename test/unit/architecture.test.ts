@@ -103,4 +103,20 @@ describe('the shape of the code', () => {
     );
     assert.deepEqual(leaks, []);
   });
+
+  it('has lint refuse an SDK outside its folder and allow it at home (eslint.config.mjs)', async () => {
+    const { ESLint } = await import('eslint');
+    const eslint = new ESLint({ cwd: root });
+    const restricted = async (file: string, code: string) =>
+      (await eslint.lintText(code, { filePath: path.join(root, file) }))[0]!.messages.filter((m) => m.ruleId === 'no-restricted-imports').length;
+    const botbuilder = "import { TurnContext } from 'botbuilder';\nexport const x = TurnContext;\n";
+    const graphSdk = "import { Client } from '@microsoft/microsoft-graph-client';\nexport const x = Client;\n";
+    const restify = "import restify from 'restify';\nexport const x = restify;\n";
+    assert.equal(await restricted('src/domain/policy.ts', botbuilder), 1, 'botbuilder in the domain');
+    assert.equal(await restricted('src/teams/bot.ts', botbuilder), 1, 'botbuilder in the Teams layer');
+    assert.equal(await restricted('src/teams/bot.ts', graphSdk), 1, 'the Graph SDK in the Teams layer');
+    assert.equal(await restricted('src/app.ts', restify), 1, 'restify in the composition');
+    assert.equal(await restricted('src/hosts/botbuilder/host.ts', botbuilder), 0, 'botbuilder in its host');
+    assert.equal(await restricted('src/graph/graphClient.ts', graphSdk), 0, 'the Graph SDK in src/graph');
+  });
 });

@@ -4,7 +4,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DirectoryError, type DirectoryUser, type GuestDirectory, type InvitationRequest } from '../../src/domain/directory';
-import { inviteGuest, runClaimed, type InviteDeps } from '../../src/domain/invitation/invite';
+import { inviteGuest, runClaimed } from '../../src/domain/invitation/invite';
+import { type InviteDeps } from '../../src/domain/invitation/deps';
 import { InvitationRecords } from '../../src/domain/invitation/records';
 import { InviteIntents } from '../../src/domain/invitation/intents';
 import { AuditLog } from '../../src/domain/audit/audit';

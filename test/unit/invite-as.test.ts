@@ -8,7 +8,7 @@ import { AuditLog } from '../../src/domain/audit/audit';
 import type { DirectoryUser, GuestDirectory, InvitationRequest } from '../../src/domain/directory';
 import { InviteIntents } from '../../src/domain/invitation/intents';
 import { inviteAs } from '../../src/domain/invitation/inviteAs';
-import type { InviteDeps } from '../../src/domain/invitation/invite';
+import type { InviteDeps } from '../../src/domain/invitation/deps';
 import { PendingAdds } from '../../src/domain/invitation/pendingAdds';
 import { InvitationRecords } from '../../src/domain/invitation/records';
 import type { InvitePolicy } from '../../src/domain/policy';

@@ -8,56 +8,21 @@
 // by looking the address up, never by sending the invitation again; an add that fails for a
 // transient reason becomes stored pending work; a record that cannot be written stays in the claim
 // for background work. See docs/reliability.md.
+import { DirectoryError, type DirectoryUser } from '../directory';
+import { domainRefusal } from '../policy';
+import type { Person, TeamRef } from '../team';
+import { progress, type InviteDeps, type Step } from './deps';
 import { domainOf } from './email';
-import { DirectoryError, type DirectoryUser, type GuestDirectory } from '../directory';
+import { LostClaimError, unclaimed, type IntentClaim, type InviteIntent, type InviteRequest } from './intents';
 import { outcomeOfError, subjectStateOf, type InvitationOutcome, type SubjectState } from './outcome';
-import type { TeamRef } from '../team';
-import { domainRefusal, type DomainRules } from '../policy';
-import type { InvitationRecords } from './records';
-import type { Person } from '../team';
-import type { PendingAdds } from './pendingAdds';
-import type { AuditLog } from '../audit/audit';
-import { recordInvitation } from './recorder';
-import { LostClaimError, unclaimed, type IntentClaim, type InviteIntent, type InviteIntents, type InviteRequest } from './intents';
-import { withCard } from './records';
-import { type CardRef } from '../team';
-import type { ChangeNotifier } from '../notifier';
-import { TtlCache } from '../ttlCache';
+import { record, settle, withRetries } from './settle';
 
-export interface InviteDeps {
-  directory: GuestDirectory;
-  records: InvitationRecords;
-  pendingAdds: PendingAdds;
-  audit: AuditLog;
-  /** The claims on invitations in progress (one per team and address; finished by background work after a crash). */
-  intents?: InviteIntents;
-  /** Updates the cards that wait for an outcome (a working card, a duplicate request's card). */
-  notifier?: Pick<ChangeNotifier, 'invitationChanged' | 'invitationSettled'>;
-  /** Look-ups after an ambiguous answer to the invitation, while the directory catches up (default 1 s, 2 s). */
-  lookupRetryMs?: readonly number[];
-  /** Retries of the record and audit writes after Graph has acted (default 0.2, 1, 3 s). */
-  storeRetryMs?: readonly number[];
-  /** How long a request for an address already being invited waits for that outcome (default 20 s). */
-  duplicateWaitMs?: number;
-  /** How long a finished invitation answers a second click on the same card (default 2 minutes). */
-  recentWindowMs?: number;
-  log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
-  rules: DomainRules & { redirectUrl?: string };
-  /** Waits between member-add attempts while a new guest replicates; kept short in-turn. */
-  memberAddBackoffMs: readonly number[];
-  sleep: (ms: number) => Promise<void>;
-  now: () => Date;
-  verifiedDomainsCache?: TtlCache<string[]>;
-}
 
 /** Failures of a group add worth retrying later: replication lag (for a new guest), throttling, outages, no answer. */
 function transientAdd(e: unknown, isNew: boolean): boolean {
   if (!(e instanceof DirectoryError)) return false;
   return e.kind === 'throttled' || e.kind === 'unavailable' || (e.kind === 'notFound' && isNew);
 }
-
-const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-export const defaultSleep = sleepFor;
 
 async function isTenantDomain(deps: InviteDeps, domain: string, caller: Person): Promise<boolean> {
   const load = () => deps.directory.verifiedDomains();
@@ -97,11 +62,6 @@ async function addWithRetry(deps: InviteDeps, groupId: string, userId: string, i
   }
 }
 
-/** A step's result: the outcome, and whether it is still unconfirmed (left to background work). */
-interface Step {
-  outcome: InvitationOutcome;
-  unconfirmed?: boolean;
-}
 
 const DEFAULT_DUPLICATE_WAIT_MS = 20_000;
 const DUPLICATE_POLL_MS = 200;
@@ -247,15 +207,6 @@ async function decide(deps: InviteDeps, claim: IntentClaim, base: InvitationOutc
   }
 }
 
-/** Best-effort progress after Graph acted: if it cannot be written, recovery looks up instead. */
-async function progress(deps: InviteDeps, claim: IntentClaim, change: Partial<InviteIntent>): Promise<void> {
-  try {
-    await claim.update(change);
-  } catch (e) {
-    if (e instanceof LostClaimError) throw e;
-    deps.log?.('warn', 'invitation progress not stored', { err: e instanceof Error ? e.message : String(e) });
-  }
-}
 
 /** Adds to the team; a transient failure becomes stored pending work, retried in the background. */
 async function addToTeam(deps: InviteDeps, claim: IntentClaim, outcome: InvitationOutcome, isNew: boolean): Promise<InvitationOutcome> {
@@ -357,89 +308,6 @@ async function resume(deps: InviteDeps, claim: IntentClaim, base: InvitationOutc
   }
 }
 
-async function withRetries<T>(deps: InviteDeps, work: () => Promise<T>): Promise<T> {
-  const waits = deps.storeRetryMs ?? [200, 1000, 3000];
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await work();
-    } catch (e) {
-      const wait = waits[attempt];
-      if (wait === undefined) throw e;
-      deps.log?.('warn', 'store write failed; retrying', { err: e instanceof Error ? e.message : String(e), attempt });
-      await deps.sleep(wait);
-    }
-  }
-}
 
-/**
- * Records the outcome and removes the claim. A record that cannot be written even after retries
- * stays in the claim (phase 'recording') and background work writes it once the lease ends.
- */
-async function settle(deps: InviteDeps, claim: IntentClaim, step: Step): Promise<InvitationOutcome> {
-  const { outcome } = step;
-  const intent = claim.intent;
-  if (step.unconfirmed) {
-    await withRetries(deps, () => record(deps, intent, outcome, deps.now().toISOString(), `${intent.id ?? ''}-unconfirmed`)).catch(() => undefined);
-    await claim.handOver({ unconfirmed: true });
-    return outcome;
-  }
-  const recordedAt = intent.recordedAt ?? deps.now().toISOString();
-  await progress(deps, claim, { phase: 'recording', outcome, recordedAt, unconfirmed: false });
-  try {
-    await withRetries(deps, () => record(deps, claim.intent, outcome, recordedAt, claim.intent.id));
-  } catch (e) {
-    deps.log?.('error', 'invitation not recorded; background work records it', { err: e instanceof Error ? e.message : String(e), groupId: intent.team.groupId });
-    await claim.handOver({ phase: 'recording', outcome, recordedAt }).catch(() => undefined);
-    return outcome;
-  }
-  if (deps.intents) {
-    await deps.intents
-      .remember(intent.team.groupId, intent.request.email, { origin: intent.request.origin, resend: !!intent.request.resend, outcome, finishedAt: deps.now().toISOString() })
-      .catch(() => undefined);
-  }
-  const cards = await claim.release().catch((e: unknown) => {
-    if (e instanceof LostClaimError) return [] as CardRef[];
-    deps.log?.('warn', 'finished invitation claim not removed; background work removes it', { err: e instanceof Error ? e.message : String(e) });
-    return [] as CardRef[];
-  });
-  if (cards.length > 0) await notifyCards(deps, claim.intent, outcome, cards);
-  return outcome;
-}
 
-/** Brings the cards that waited for this invitation (a working card, a duplicate's card) up to date. */
-async function notifyCards(deps: InviteDeps, intent: InviteIntent, outcome: InvitationOutcome, cards: CardRef[]): Promise<void> {
-  try {
-    const withCards = outcome.userId ? await deps.records.update(intent.team.groupId, intent.request.email, (r) => cards.reduce(withCard, r)) : undefined;
-    if (withCards) await deps.notifier?.invitationChanged(withCards);
-    else await deps.notifier?.invitationSettled(intent.team, outcome, cards, intent.caller);
-  } catch (e) {
-    deps.log?.('warn', 'waiting cards not updated', { err: e instanceof Error ? e.message : String(e) });
-  }
-}
 
-function record(deps: InviteDeps, intent: Pick<InviteIntent, 'team' | 'caller' | 'request' | 'cards'>, outcome: InvitationOutcome, now: string, auditId?: string) {
-  const { team, caller, request } = intent;
-  return recordInvitation(
-    deps,
-    {
-      team,
-      actor: caller,
-      action: request.resend ? 'resend' : 'invite',
-      email: request.email,
-      displayName: outcome.displayName,
-      kind: outcome.kind,
-      userId: outcome.userId,
-      invitationId: outcome.invitationId,
-      redeemUrl: outcome.redeemUrl,
-      state: outcome.state,
-      emailSent: outcome.emailSent,
-      refusal: outcome.refusal,
-      failure: outcome.failure,
-      graphCode: outcome.trace?.graphCode,
-      requestId: outcome.trace?.requestId,
-      cards: intent.cards,
-    },
-    now,
-    auditId,
-  );
-}

@@ -8,7 +8,7 @@ import { reasonText } from '../reasons';
 import { shownAsText } from '../shownAsText';
 import previewTemplate from './bulkPreview.json';
 import progressTemplate from './bulkProgress.json';
-import { cardDateTime, expand, type AdaptiveCard } from './index';
+import { cardDateTime, expand, type AdaptiveCard } from '.';
 
 const MAX_PREVIEW_PROBLEMS = 15;
 const MAX_RESULT_ROWS = 20;
