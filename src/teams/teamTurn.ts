@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { PolicyConfig } from '../config';
 import type { ApprovalRequests } from '../domain/approval/approvals';
-import type { AuditAction, AuditEntry } from '../domain/audit/audit';
+import { auditAction, type AuditAction, type AuditEntry } from '../domain/audit/audit';
 import type { AuditExports } from '../domain/audit/export';
 import type { ChangeNotifier } from '../domain/notifier';
 import { DirectoryError, type GuestDirectory } from '../domain/directory';
@@ -126,16 +126,7 @@ export function inPort<T extends Turn>(turn: T, port: TurnPort): T {
 }
 
 export async function audit(turn: TeamTurn, action: AuditAction, subject: string, outcome: string, extra: Partial<AuditEntry> = {}): Promise<void> {
-  await turn.deps.invite.audit.append({
-    at: turn.deps.invite.now().toISOString(),
-    groupId: turn.team.groupId,
-    teamId: turn.team.teamId,
-    actor: turn.caller,
-    action,
-    subject,
-    outcome,
-    ...extra,
-  });
+  await auditAction(turn.deps.invite, turn.team, turn.caller, { ...extra, action, subject, outcome });
 }
 
 /** A Graph failure in plain language, with its request-id. */

@@ -1,9 +1,11 @@
-// The invite use case as a whole (src/domain/invitation/inviteAs.ts): validation → role (from the
+// The invite use case as a whole (src/domain/invitation/inviteAs.ts) and deciding a request
+// (src/domain/approval/decide.ts): validation → role (from the
 // directory) → right under the policy → domain rules → invitation, request or audited refusal.
 // Against a hand-written directory and the memory store: no Graph, no HTTP, no Teams.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApprovalRequests } from '../../src/domain/approval/approvals';
+import { decideRequest, inviteApproved } from '../../src/domain/approval/decide';
 import { AuditLog } from '../../src/domain/audit/audit';
 import type { DirectoryUser, GuestDirectory, InvitationRequest } from '../../src/domain/directory';
 import { InviteIntents } from '../../src/domain/invitation/intents';
@@ -154,5 +156,41 @@ describe('inviting as a caller (the domain use case)', () => {
     const result = await inviteAs(deps, team, MEMBER, alice, { resend: true });
     assert.equal(result.kind === 'done' && result.outcome.refusal, 'callerNotOwner');
     assert.equal((await approvals.openForGroup(GROUP)).length, 0);
+  });
+});
+
+describe('deciding a request (the domain use case)', () => {
+  async function requested() {
+    const env = setUp('approval');
+    const result = await inviteAs(env.deps, team, MEMBER, alice, once);
+    assert.equal(result.kind, 'requested');
+    return { ...env, request: result.kind === 'requested' ? result.request : undefined! };
+  }
+
+  it("lets an owner approve once: one invitation, by the owner, the request's outcome stored", async () => {
+    const { deps, directory, request, approvals } = await requested();
+    const decided = await decideRequest(deps, team, OWNER, request.id, 'approved');
+    assert.equal(decided.kind, 'decided');
+    const after = await inviteApproved(deps, team, OWNER, decided.kind === 'decided' ? decided.request : request, {});
+    assert.equal(after.outcome?.kind, 'invited');
+    assert.equal(directory.invitations.length, 1);
+    assert.equal(directory.invitations[0]!.sponsorId, OWNER.id, 'the approving owner sponsors the guest');
+    assert.equal((await approvals.get(GROUP, request.id))?.outcome?.kind, 'invited');
+    const again = await decideRequest(deps, team, OWNER, request.id, 'declined');
+    assert.equal(again.kind, 'alreadyDecided', 'the first decision stands');
+  });
+
+  it("refuses a member's click whatever the request says, audits it and decides nothing", async () => {
+    const { deps, request, approvals, audit } = await requested();
+    const decided = await decideRequest(deps, team, MEMBER, request.id, 'approved');
+    assert.equal(decided.kind, 'notOwner');
+    assert.equal((await approvals.get(GROUP, request.id))?.status, 'open');
+    assert.ok((await audit.forGroup(GROUP)).some((e) => e.action === 'refuse' && e.subject === request.id));
+  });
+
+  it("does not find a request from another team's channel, even for an owner there", async () => {
+    const { deps, request } = await requested();
+    assert.equal((await decideRequest(deps, { ...team, groupId: 'other-group' }, OWNER, request.id, 'approved')).kind, 'notFound');
+    assert.equal((await decideRequest(deps, team, OWNER, 'no-such-request', 'approved')).kind, 'notFound');
   });
 });

@@ -2,7 +2,7 @@
 // when and Graph's request-id. Append-only; read per team for the CSV export.
 import { randomUUID } from 'node:crypto';
 import { ConcurrencyError, type DocumentStore } from '../store';
-import type { Person } from '../team';
+import type { Person, TeamRef } from '../team';
 
 export type AuditAction =
   | 'invite'
@@ -58,4 +58,14 @@ export class AuditLog {
   async forGroup(groupId: string): Promise<AuditEntry[]> {
     return (await this.store.list<AuditEntry>(COLLECTION, `${groupId}|`)).map((d) => d.value);
   }
+}
+
+/** An action someone took in a team, as the audit log keeps it (now, by whom, in which team). */
+export async function auditAction(
+  deps: { audit: AuditLog; now: () => Date },
+  team: Pick<TeamRef, 'groupId' | 'teamId'>,
+  actor: Person,
+  entry: Pick<AuditEntry, 'action' | 'subject' | 'outcome'> & Partial<AuditEntry>,
+): Promise<void> {
+  await deps.audit.append({ at: deps.now().toISOString(), groupId: team.groupId, teamId: team.teamId, actor, ...entry });
 }

@@ -3,6 +3,7 @@
 // refusal (audited). Everything the Teams layer needs to decide is decided here; it only renders.
 import type { InvitePolicy } from '../policy';
 import type { ApprovalRequest, ApprovalRequests } from '../approval/approvals';
+import { auditAction } from '../audit/audit';
 import { domainOf, validateInvite, type InviteFieldErrors, type InviteInput, type ValidInvite } from './email';
 import type { Person } from '../team';
 import { inviteGuest } from './invite';
@@ -53,31 +54,14 @@ export async function inviteAs(deps: InviteAsDeps, team: TeamRef, caller: Person
   if (right.kind === 'request' && !domainRule && !options.resend) return { kind: 'requested', request: await requestApproval(deps, team, caller, invite) };
   if (right.kind === 'invite') return { kind: 'done', outcome: await inviteGuest(deps.invite, team, caller, request), message: invite.message };
   const code = right.kind === 'refuse' ? right.code : domainRule ? domainRule : 'callerNotOwner';
-  await deps.invite.audit.append({
-    at: deps.invite.now().toISOString(),
-    groupId: team.groupId,
-    teamId: team.teamId,
-    actor: caller,
-    action: 'refuse',
-    subject: invite.email,
-    outcome: 'refused',
-    reason: code,
-  });
+  await auditAction(deps.invite, team, caller, { action: 'refuse', subject: invite.email, outcome: 'refused', reason: code });
   const outcome: InvitationOutcome = { kind: 'refused', email: invite.email, displayName: invite.displayName, refusal: code, detail: domainRule ? domainOf(invite.email) : undefined };
   return { kind: 'done', outcome, message: invite.message };
 }
 
 async function requestApproval(deps: InviteAsDeps, team: TeamRef, caller: Person, invite: ValidInvite): Promise<ApprovalRequest> {
   const request = await deps.approvals.create({ groupId: team.groupId, teamId: team.teamId, requester: caller, invite });
-  await deps.invite.audit.append({
-    at: deps.invite.now().toISOString(),
-    groupId: team.groupId,
-    teamId: team.teamId,
-    actor: caller,
-    action: 'request',
-    subject: invite.email,
-    outcome: 'requested',
-  });
+  await auditAction(deps.invite, team, caller, { action: 'request', subject: invite.email, outcome: 'requested' });
   deps.invite.log?.('info', 'invitation requested', { requestId: request.id });
   return request;
 }

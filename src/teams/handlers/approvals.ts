@@ -2,11 +2,10 @@
 // /requests list), the request card's refresh, and /requests itself.
 import type { ApprovalRequest } from '../../domain/approval/approvals';
 import { invitationLanguage } from '../../domain/invitation/language';
-import { withCard } from '../../domain/invitation/records';
-import { inviteGuest } from '../../domain/invitation/invite';
+import { decideRequest, inviteApproved } from '../../domain/approval/decide';
 import { approvalCard, cardDateTime, OWNER_VIEW_VERBS } from '../cards';
 import { shownAsText } from '../shownAsText';
-import { audit, beforeDeadline, clickedCard, inPort, LATE, type CardAnswer, type TeamTurn } from '../teamTurn';
+import { beforeDeadline, clickedCard, inPort, LATE, type CardAnswer, type TeamTurn } from '../teamTurn';
 import { VERBS } from '../verbs';
 import { command, verb } from './handler';
 import { ownersView, postOwnersView, sharedViewOf } from './ownersView';
@@ -20,25 +19,22 @@ async function decide(turn: TeamTurn, data: Record<string, unknown>, decision: '
   const requestId = typeof data.requestId === 'string' ? data.requestId : '';
   // Decided from the owners' /requests list: the answer is the list again, the request's own card is rewritten.
   const onList = data.via === 'requests';
-  const role = await deps.roles.roleOf(turn.team.groupId, turn.caller.id, { fresh: true });
-  if (role !== 'owner') {
-    turn.log.warn({ requestId, role }, 'decision refused: caller is not an owner');
-    await audit(turn, 'refuse', requestId, 'refused', { reason: 'callerNotOwner' });
+  const result = await decideRequest(deps, turn.team, turn.caller, requestId, decision);
+  if (result.kind === 'notOwner') {
+    turn.log.warn({ requestId, role: result.role }, 'decision refused: caller is not an owner');
     return { text: turn.texts.approval.onlyOwners };
   }
-  const result = await deps.approvals.decide(turn.team.groupId, requestId, turn.caller, decision);
   if (result.kind === 'notFound') return { text: turn.texts.approval.notFound };
   if (result.kind === 'alreadyDecided') {
     if (onList) return requestsView(turn, decisionNote(turn, result.request));
     return { card: approvalCard(turn.texts, result.request, { revealRedeemUrl: false }) };
   }
   let request = result.request;
-  await audit(turn, decision === 'approved' ? 'approve' : 'decline', request.invite.email, decision, { reason: `request ${request.id}` });
   if (decision === 'approved') {
     // The invitation races the card action's deadline like every other invitation: past it the
     // clicked card shows the approval under way, and is updated when the invitation is done.
     const clicked = clickedCard(turn);
-    const work = inviteApproved(turn, request, onList);
+    const work = inviteApprovedNow(turn, request, onList);
     const finished = await beforeDeadline(work, Math.max(0, deps.deadlines.invokeMs - (Date.now() - started)));
     if (finished === LATE) {
       const working = approvalCard(turn.texts, request, { revealRedeemUrl: false });
@@ -62,17 +58,10 @@ async function decide(turn: TeamTurn, data: Record<string, unknown>, decision: '
   return decisionCards(turn, request);
 }
 
-/** The approved request's invitation; the request as it stands afterwards. */
-async function inviteApproved(turn: TeamTurn, request: ApprovalRequest, onList: boolean): Promise<ApprovalRequest> {
-  const { deps } = turn;
-  // Read from the turn now: the work may outlive it (its context is revoked when the turn ends).
-  const clicked = clickedCard(turn);
-  const outcome = await inviteGuest(deps.invite, turn.team, turn.caller, { ...request.invite, locale: invitationLanguage(turn.port.activity.locale) });
-  // Under way elsewhere (another turn invites the same address): background work finishes the request.
-  if (outcome.kind !== 'inProgress') request = (await deps.approvals.patch(turn.team.groupId, request.id, () => ({ outcome }))) ?? { ...request, outcome };
-  const cardAt = onList ? request.card : clicked;
-  if (outcome.userId && cardAt) await deps.records.update(turn.team.groupId, outcome.email, (r) => withCard(r, cardAt));
-  return request;
+/** The approved request's invitation, with what it needs from the turn read now (the work may outlive the turn). */
+function inviteApprovedNow(turn: TeamTurn, request: ApprovalRequest, onList: boolean): Promise<ApprovalRequest> {
+  const cardAt = onList ? request.card : clickedCard(turn);
+  return inviteApproved(turn.deps, turn.team, turn.caller, request, { locale: invitationLanguage(turn.port.activity.locale), cardAt });
 }
 
 async function decisionCards(turn: TeamTurn, request: ApprovalRequest): Promise<CardAnswer> {
